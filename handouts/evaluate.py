@@ -1,0 +1,100 @@
+"""`handouts eval-model`: draft sheets into a scratch folder and measure a model.
+
+Nothing in drafts/ or signoffs/ is touched. Clinics use it to compare the bundled
+model with a bigger one before switching.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from handouts import checks
+from handouts.drafts import NOT_SIMPLIFIED, SIMPLIFIED, Draft, provenance_path, save_draft, save_json
+
+
+def _grade(text: str) -> tuple[float | None, float | None]:
+    try:
+        r = checks.readability(text)
+        return r.fk_grade, r.smog
+    except ValueError:
+        return None, None
+
+
+def _median(values):
+    values = [v for v in values if v is not None]
+    return round(statistics.median(values), 2) if values else None
+
+
+def evaluate(project, sheets, model=None, scratch: Path | None = None, progress: bool = True) -> dict:
+    from handouts.pipeline import make_drafter
+
+    scratch = Path(scratch or tempfile.mkdtemp(prefix="handouts-eval-"))
+    drafter = make_drafter(project, model, progress=progress)
+    per_section = defaultdict(lambda: [0, 0])  # section -> [simplified, facts]
+    cand = [0, 0]  # accepted candidates, candidates
+    before, after, handouts = [], [], []
+    for sheet in sheets:
+        d, prov = drafter.draft_sheet(sheet, None, {})
+        save_draft(scratch, d)
+        save_json(provenance_path(scratch, sheet.id), prov)
+        for fid, entry in prov["facts"].items():
+            sec = entry["section"]
+            per_section[sec][1] += 1
+            per_section[sec][0] += entry["status"] == SIMPLIFIED
+            cand[1] += len(entry["candidates"])
+            cand[0] += sum(c["accepted"] for c in entry["candidates"])
+        src_fk, src_smog = _grade("\n".join(f.text for f in sheet.facts()))
+        out_fk, out_smog = _grade(d.prose())
+        before.append((src_fk, src_smog))
+        after.append((out_fk, out_smog))
+        facts = d.facts()
+        handouts.append({
+            "id": sheet.id,
+            "facts": len(facts),
+            "simplified": sum(f.status == SIMPLIFIED for f in facts),
+            "fallback": sum(f.status == NOT_SIMPLIFIED for f in facts),
+            "grade_before": {"fk": src_fk, "smog": src_smog},
+            "grade_after": {"fk": out_fk, "smog": out_smog},
+        })
+    s = drafter.stats
+    model_info = drafter.model.describe() if drafter._model is not None else {}
+    return {
+        "model": model_info,
+        "scratch": str(scratch),
+        "tokens_per_second": round(s.tokens_per_second, 1),
+        "model_calls": s.model_calls,
+        "facts": s.facts,
+        "acceptance_rate": round(s.simplified / s.facts, 3) if s.facts else 0.0,
+        "candidate_acceptance_rate": round(cand[0] / cand[1], 3) if cand[1] else 0.0,
+        "fallback_share": round(s.fallback / s.facts, 3) if s.facts else 0.0,
+        "per_section": {k: {"simplified": v[0], "facts": v[1], "rate": round(v[0] / v[1], 3)}
+                        for k, v in sorted(per_section.items())},
+        "median_grade_before": {"fk": _median(b[0] for b in before), "smog": _median(b[1] for b in before)},
+        "median_grade_after": {"fk": _median(a[0] for a in after), "smog": _median(a[1] for a in after)},
+        "handouts": handouts,
+    }
+
+
+def format_evaluation(ev: dict) -> str:
+    lines = [
+        f"model: {ev['model'].get('id', '?')} ({ev['model'].get('sha256', '')[:12]})",
+        f"drafts written to: {ev['scratch']}",
+        f"tokens/s: {ev['tokens_per_second']}   model calls: {ev['model_calls']}",
+        f"facts: {ev['facts']}   accepted rewrite: {ev['acceptance_rate']:.0%}   "
+        f"fell back to source: {ev['fallback_share']:.0%}   "
+        f"candidates accepted: {ev['candidate_acceptance_rate']:.0%}",
+        f"median grade before: FK {ev['median_grade_before']['fk']}  SMOG {ev['median_grade_before']['smog']}",
+        f"median grade after:  FK {ev['median_grade_after']['fk']}  SMOG {ev['median_grade_after']['smog']}",
+        "",
+        f"{'section':<18} {'accepted':>8} {'facts':>6} {'rate':>6}",
+    ]
+    for sec, v in ev["per_section"].items():
+        lines.append(f"{sec:<18} {v['simplified']:>8} {v['facts']:>6} {v['rate']:>6.0%}")
+    lines.append("")
+    for h in ev["handouts"]:
+        lines.append(f"{h['id']:<12} {h['simplified']}/{h['facts']} simplified; FK {h['grade_before']['fk']} -> "
+                     f"{h['grade_after']['fk']}, SMOG {h['grade_before']['smog']} -> {h['grade_after']['smog']}")
+    return "\n".join(lines)

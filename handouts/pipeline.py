@@ -1,0 +1,211 @@
+"""The orchestrator: one readable function per command.
+
+build():   load config -> load and validate every sheet -> verify the audit log
+           -> draft what is missing or stale -> check -> sign-off gate -> publish.
+Nothing is drafted or written until every sheet has validated.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from handouts import audit, checks, signoff
+from handouts.config import Project, load_project
+from handouts.drafting import Drafter, Stats
+from handouts.drafts import (
+    EDITED,
+    Draft,
+    dump_draft,
+    draft_path,
+    load_draft,
+    load_json,
+    provenance_path,
+    report_path,
+    save_json,
+    atomic_write,
+)
+from handouts.exceptions import InputError, SignoffError
+from handouts.models import Model, load_model, params_from
+from handouts.sheets import Sheet, load_sheets
+
+
+@dataclass
+class Row:
+    """One line of the closing table."""
+
+    id: str
+    state: str
+    grade: str = ""
+    reason: str = ""
+
+
+@dataclass
+class Result:
+    rows: list[Row] = field(default_factory=list)
+    stats: Stats = field(default_factory=Stats)
+    published: list[str] = field(default_factory=list)
+    reports: dict = field(default_factory=dict)
+
+
+# -- stages --------------------------------------------------------------------
+
+
+def load(root: Path | str = ".", ids: list[str] | None = None) -> tuple[Project, list[Sheet]]:
+    """Settings and every sheet, validated; `ids` narrows the result, not the validation."""
+    project = load_project(root)
+    sheets = load_sheets(project.sources)
+    if ids:
+        known = {s.id for s in sheets}
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            raise InputError([f"sources/{i}.yaml: (file): no such condition sheet" for i in unknown])
+        sheets = [s for s in sheets if s.id in ids]
+    return project, sheets
+
+
+def make_drafter(project: Project, model: Model | str | None = None, progress: bool = True) -> Drafter:
+    settings = project.settings
+
+    def factory() -> Model:
+        if isinstance(model, Model):
+            return model
+        return load_model(settings, project.root, override=model)
+
+    return Drafter(factory, params_from(settings), settings.model.candidates, progress=progress)
+
+
+def draft(project: Project, sheets: list[Sheet], drafter: Drafter) -> Stats:
+    """Draft every sheet whose draft is missing or stale; cached output costs no model call."""
+    for sheet in sheets:
+        old = load_draft(project.drafts, sheet.id)
+        old_prov = load_json(provenance_path(project.drafts, sheet.id))
+        new, prov = drafter.draft_sheet(
+            sheet, old, old_prov,
+            save_partial=lambda p, s=sheet: save_json(provenance_path(project.drafts, s.id), p),
+        )
+        _log_file_edits(project, new, old_prov)
+        if prov != old_prov:
+            save_json(provenance_path(project.drafts, sheet.id), prov)
+        text = dump_draft(new)
+        path = draft_path(project.drafts, sheet.id)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            atomic_write(path, text)
+            audit.append(project, {"event": "create", "id": sheet.id,
+                                   "content_sha256": new.content_sha256(),
+                                   "sheet_sha256": sheet.sha256})
+    return drafter.stats
+
+
+def _log_file_edits(project: Project, new: Draft, old_prov: dict) -> None:
+    """Edits a reviewer made in drafts/ID.yaml by hand are logged once, when first seen."""
+    old_facts = (old_prov or {}).get("facts", {})
+    for f in new.facts():
+        before = old_facts.get(f.fact_id, {})
+        if f.status == EDITED and not before.get("edited_by_clinician"):
+            editor = os.environ.get("HANDOUTS_EDITOR") or os.environ.get("USER") or "unknown"
+            signoff.record_edit(project, new.id, f"{editor} (edited drafts/{new.id}.yaml)",
+                                f.fact_id, before.get("chosen_text", ""), f.text)
+
+
+def check_draft(project: Project, sheet: Sheet, draft: Draft) -> dict:
+    """Every check on one draft. Pure apart from reading nothing: no model, no files."""
+    report = checks.handout_report(
+        draft,
+        target_grade=project.settings.readability.target_grade,
+        fact_statuses={f.fact_id: f.status for f in draft.facts()},
+    )
+    report["content_sha256"] = draft.content_sha256()
+    stale = draft.sheet_sha256 != sheet.sha256
+    if stale:
+        report.setdefault("findings", []).append({
+            "severity": "error", "check": "stale", "fact": None,
+            "message": f"sources/{sheet.id}.yaml changed since this draft was made; run `handouts draft {sheet.id}`"})
+    sources = {f.id: f for f in sheet.facts()}
+    for f in draft.facts():
+        src = sources.get(f.fact_id)
+        if src is None or src.text != f.source:
+            continue  # covered by the stale finding
+        verdict = checks.check_rewrite(f.source, f.text, section=src.section, glossary=sheet.glossary)
+        if not verdict.accepted:
+            who = "clinician edit" if f.status == EDITED else f.status
+            report.setdefault("findings", []).append({
+                "severity": "error", "check": "faithfulness", "fact": f.fact_id,
+                "message": f"{f.fact_id} ({who}) does not match its source: " + "; ".join(verdict.reasons)})
+    if any(x.get("severity") == "error" for x in report.get("findings", [])):
+        report["passed"] = False
+    return report
+
+
+def check(project: Project, sheets: list[Sheet]) -> dict[str, dict]:
+    """Run the checks on existing drafts and save each report. Never calls the model."""
+    reports = {}
+    for sheet in sheets:
+        d = load_draft(project.drafts, sheet.id)
+        if d is None:
+            continue
+        reports[sheet.id] = check_draft(project, sheet, d)
+        save_json(report_path(project.drafts, sheet.id), reports[sheet.id])
+    return reports
+
+
+def statuses(project: Project, sheets: list[Sheet], reports: dict[str, dict]) -> dict[str, signoff.HandoutStatus]:
+    return {
+        s.id: signoff.status_of(project, s.id, load_draft(project.drafts, s.id),
+                                sheet_sha256=s.sha256, report=reports.get(s.id))
+        for s in sheets
+    }
+
+
+def _grade(report: dict | None) -> str:
+    g = (report or {}).get("grade") or {}
+    if g.get("fk") is None:
+        return ""
+    return f"FK {g['fk']:.1f} / SMOG {g['smog']:.1f}"
+
+
+def rows(sheets: list[Sheet], states: dict, reports: dict, published: set[str]) -> list[Row]:
+    out = []
+    for s in sheets:
+        st = states[s.id]
+        state = "published" if s.id in published else st.state.value
+        reason = st.reason
+        if st.review_flag:
+            reason = f"{st.review_flag}: {reason}" if reason else st.review_flag
+        out.append(Row(s.id, state, _grade(reports.get(s.id)), reason))
+    return out
+
+
+def build(root: Path | str = ".", *, model: Model | str | None = None, progress: bool = True) -> Result:
+    """The main job: validate, draft, check, gate, publish."""
+    from handouts import publish as publishing
+
+    project, sheets = load(root)  # raises before anything is written
+    problems = audit.verify(project)
+    if problems:
+        raise SignoffError("the audit log failed verification; nothing was published:\n" + "\n".join(problems))
+    drafter = make_drafter(project, model, progress)
+    stats = draft(project, sheets, drafter)
+    reports = check(project, sheets)
+    states = statuses(project, sheets, reports)
+    items = []
+    for s in sheets:
+        if states[s.id].is_publishable():
+            d = load_draft(project.drafts, s.id)
+            items.append(publishing.PublishItem(draft=d, status=states[s.id],
+                                                grade=(reports.get(s.id) or {}).get("grade", {})))
+    publishing.publish(project, items)
+    published = [i.draft.id for i in items]
+    if published:
+        signoff.record_publish(project, published)
+    return Result(rows(sheets, states, reports, set(published)), stats, published, reports)
+
+
+def provenance_for(project: Project, handout_id: str) -> dict:
+    """What an approval records about how the text was made."""
+    prov = load_json(provenance_path(project.drafts, handout_id))
+    return {k: prov.get(k) for k in ("model", "prompt_version", "params", "candidates_per_fact")}
+
+
+__all__ = ["build", "load", "draft", "check", "statuses", "make_drafter", "check_draft", "load_project"]
