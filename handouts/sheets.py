@@ -263,7 +263,21 @@ class _SheetReader:
         if not value:
             self.error(node, path, "expected text, got empty text")
             return None
+        if not single_line and node.style is None and self._comment_follows(node, path):
+            ok = False
         return value if ok else None
+
+    def _comment_follows(self, node: yaml.ScalarNode, path: str) -> bool:
+        """Plain text ends silently at " #": `- Apply twice daily #2 choice` loses "#2 choice"."""
+        end = node.end_mark.index
+        line_end = self.source.find("\n", end)
+        rest = self.source[end: line_end if line_end >= 0 else len(self.source)]
+        if not rest.lstrip(" \t").startswith("#"):
+            return False
+        self.error_at_index(end + len(rest) - len(rest.lstrip(" \t")), path,
+                            'the text stops at " #", which starts a YAML comment; put the whole text '
+                            "in quotes, or move the comment to its own line")
+        return True
 
     def _char_error(self, node: yaml.Node, char: str, path: str, why: str) -> None:
         """Locate a bad character in the source if it is written there literally."""
@@ -390,11 +404,18 @@ class _SheetReader:
             self.error(node, "glossary", f"expected a mapping of term: explanation, got {_kind(node)}")
             return None
         glossary: dict[str, str] = {}
+        seen: dict[str, int] = {}
         ok = True
         for key, value in node.value:
             path = join("glossary", key.value)
             term = self.text(key, path, single_line=True)
             meaning = self.text(value, path)
+            if term is not None and term.lower() in seen:
+                self.error(key, path, f"term {term} appears twice, at line {seen[term.lower()]} and line "
+                                      f"{key.start_mark.line + 1}; keep only one")
+                term = None
+            elif term is not None:
+                seen[term.lower()] = key.start_mark.line + 1
             if term is None or meaning is None:
                 ok = False
             else:

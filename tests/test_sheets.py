@@ -445,3 +445,32 @@ def test_skin_of_color_sections_describe_color_on_darker_skin(starters, sheet_id
     section = next(s for s in starters[sheet_id].sections if s.key == "skin_of_color")
     text = " ".join(f.text for f in section.facts).lower()
     assert "brown" in text and ("purple" in text or "gray" in text)
+
+
+def test_a_comment_after_plain_text_would_cut_the_text(tmp_path):
+    content = edited(("      - Adapalene 0.1% gel is applied at night.",
+                      "      - Adapalene 0.1% gel is applied at night #1 choice."))
+    assert problems(tmp_path, content) == [
+        'sources/acne.yaml:14:48: sections[2].facts[1]: the text stops at " #", which starts a YAML comment; '
+        'put the whole text in quotes, or move the comment to its own line'
+    ]
+
+
+def test_comments_on_their_own_line_quoted_hashes_and_one_line_fields_are_fine(tmp_path):
+    sheet = load_sheet(write(tmp_path, edited(
+        ("title: Acne", "title: Acne  # the page title"),
+        ("      - Adapalene 0.1% gel is applied at night.",
+         "      # check the strength\n      - 'Adapalene 0.1% gel is applied at night #1 choice.'"),
+        ("      - Seek care for scarring acne.", "      - Seek care for scarring acne.#1"),
+    )), "sources/acne.yaml")
+    assert sheet.title == "Acne"
+    assert sheet.sections[2].facts[1].text == "Adapalene 0.1% gel is applied at night #1 choice."
+    assert sheet.sections[4].facts[0].text == "Seek care for scarring acne.#1"
+
+
+def test_a_glossary_term_may_appear_once(tmp_path):
+    content = edited(("references:", "glossary:\n  Comedone: a clogged pore\n  comedone: a plugged pore\nreferences:"))
+    assert problems(tmp_path, content) == [
+        "sources/acne.yaml:23:3: glossary.comedone: term comedone appears twice, at line 22 and line 23; "
+        "keep only one"
+    ]
