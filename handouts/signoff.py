@@ -1,12 +1,57 @@
-"""Review states and hash-bound approvals. (Interface stub: the sign-off engineer completes it.)"""
+"""Review states and hash-bound approvals (21 CFR Part 11 as the benchmark).
+
+A handout's state comes from one place: the sign-off records committed in the
+audit log (signoffs/audit.jsonl). Each approval, rejection and retirement is a
+record that carries its own SHA-256 (`record_sha256`) over every field,
+the handout id included, so a record copied onto another handout, or edited,
+no longer checks. An approval also binds:
+
+- the printed name and credentials, the UTC time and the meaning (11.50);
+- the SHA-256 of the exact content (Draft.content_sha256(): any byte, a trailing
+  newline or another Unicode normal form included, voids it) and the exact
+  content itself, so the next review can diff against it (11.70);
+- the sheet's SHA-256 and the model / prompt / parameter provenance.
+
+Writing a record, under one lock (handouts.audit.lock):
+
+1. append the audit line holding the full record: this is the commit point;
+2. copy the handout's committed records to signoffs/ID.json (temp file, fsync,
+   rename), a readable view that `handouts audit verify` checks against the log.
+
+A crash before 1 leaves the old state; after 1, the new state, and the next
+sign-off command (or recover()) brings signoffs/ID.json up to date. An
+interrupted write of the line itself leaves an unterminated tail, which was
+never committed and is dropped by the next command.
+
+Tests can stop a command between the steps: HANDOUTS_CRASH_AT=POINT exits at
+once, HANDOUTS_PAUSE_AT=POINT touches $HANDOUTS_PAUSE_FILE and sleeps, where
+POINT is before-audit, after-audit or after-record.
+"""
 
 from __future__ import annotations
 
+import calendar
 import enum
+import hashlib
+import json
+import os
+import time
+import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from handouts import audit
+from handouts.drafts import Draft, atomic_write
+from handouts.exceptions import SignoffError
 
 MEANING = "approved for publication"
+
+APPROVAL, REJECTION, RETIREMENT = "approval", "rejection", "retirement"
+KIND_OF_EVENT = {"approve": APPROVAL, "reject": REJECTION, "retire": RETIREMENT}
+RECORDS_NOTE = ("Sign-off records copied from signoffs/audit.jsonl, where they are committed. "
+                "Do not edit: `handouts audit verify` checks this file against the log.")
+MAX_FIELD = 300  # characters in a name, credentials or reason
 
 
 class State(enum.Enum):
@@ -29,9 +74,26 @@ class Approval:
     sheet_sha256: str
     meaning: str = MEANING
     provenance: dict = field(default_factory=dict)  # model sha256, prompt version, parameters
+    content: dict = field(default_factory=dict)  # Draft.content() as approved, for diffs
+    record_sha256: str = ""
 
     def signed_date(self) -> date:
         return date.fromisoformat(self.signed_at[:10])
+
+    def signature(self) -> str:
+        """What a page shows (11.50): 'Dana Reyes, MD, FAAD, 2026-11-27 15:04 UTC, approved for publication'."""
+        when = self.signed_at.replace("T", " ")[:16] + " UTC"
+        return f"{self.reviewer}, {self.credentials}, {when}, {self.meaning}"
+
+    @classmethod
+    def from_record(cls, rec: dict) -> "Approval":
+        return cls(
+            handout_id=rec["handout_id"], reviewer=rec["reviewer"], credentials=rec["credentials"],
+            signed_at=rec["signed_at"], content_sha256=rec["content_sha256"],
+            sheet_sha256=rec["sheet_sha256"], meaning=rec["meaning"],
+            provenance=dict(rec.get("provenance") or {}), content=dict(rec.get("content") or {}),
+            record_sha256=rec["record_sha256"],
+        )
 
 
 @dataclass(frozen=True)
@@ -42,6 +104,426 @@ class HandoutStatus:
     approval: Approval | None = None
     review_due: date | None = None  # signed date + review interval
     review_flag: str = ""  # "", "review due", "overdue"
+    last_approval: Approval | None = None  # the latest approval of any content, for diffs
+    rejection: dict | None = None  # the latest request for changes, if any
 
     def is_publishable(self) -> bool:
         return self.state in (State.APPROVED, State.PUBLISHED) and self.approval is not None
+
+
+# -- records ---------------------------------------------------------------------------
+
+
+def record_sha256(record: dict) -> str:
+    body = {k: v for k, v in record.items() if k != "record_sha256"}
+    return audit.sha256_text(audit.canonical(body))
+
+
+def content_sha256_of(content: dict) -> str:
+    """The same hash as Draft.content_sha256(), for a stored content dict."""
+    raw = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def record_problem(record, handout_id: str) -> str | None:
+    """Why a record is not a valid record for `handout_id`, or None."""
+    if not isinstance(record, dict):
+        return "not a record"
+    if record.get("record_sha256") != record_sha256(record):
+        return "the record does not match its record_sha256; it was edited"
+    if record.get("handout_id") != handout_id:
+        return (f"the record belongs to handout {record.get('handout_id')!r}, not {handout_id!r}; "
+                f"a record cannot be copied or moved to another handout")
+    kind = record.get("kind")
+    if kind not in (APPROVAL, REJECTION, RETIREMENT):
+        return f"unknown record kind {kind!r}"
+    if kind == APPROVAL:
+        content = record.get("content")
+        if not isinstance(content, dict) or content_sha256_of(content) != record.get("content_sha256"):
+            return "the approved content does not match its content_sha256"
+        if content.get("id") != handout_id:
+            return f"the approved content is handout {content.get('id')!r}, not {handout_id!r}"
+        if record.get("meaning") != MEANING:
+            return f"unknown meaning {record.get('meaning')!r}; expected {MEANING!r}"
+    return None
+
+
+_cache: dict[str, tuple[str, dict[str, list[tuple[int, dict]]]]] = {}
+
+
+def _committed(project) -> dict[str, list[tuple[int, dict]]]:
+    """handout id -> [(audit line, record)] for every sign-off record in the intact part of the log.
+
+    Reading stops at the first line that fails verification, so a forged or
+    edited line never counts, even before `audit verify` is run.
+    """
+    path = audit.log_path(project)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    key = str(path.absolute())
+    stamp = hashlib.sha256(data).hexdigest()
+    hit = _cache.get(key)
+    if hit and hit[0] == stamp:
+        return hit[1]
+    out: dict[str, list[tuple[int, dict]]] = {}
+    lines = data.decode("utf-8", errors="replace").split("\n")[:-1]
+    prev = None
+    for i, line in enumerate(lines, 1):
+        if audit._line_problem(i, line, prev):
+            break
+        prev = line
+        entry = json.loads(line)
+        kind = KIND_OF_EVENT.get(entry.get("event"))
+        rec = entry.get("record")
+        hid = entry.get("id")
+        if kind and isinstance(rec, dict) and isinstance(hid, str) and rec.get("kind") == kind:
+            out.setdefault(hid, []).append((i, rec))
+    _cache[key] = (stamp, out)
+    return out
+
+
+def records(project, handout_id: str) -> list[dict]:
+    """The handout's valid committed records, oldest first."""
+    return [r for _, r in _committed(project).get(handout_id, []) if record_problem(r, handout_id) is None]
+
+
+def records_path(project, handout_id: str) -> Path:
+    return Path(project.signoffs) / f"{handout_id}.json"
+
+
+def _file_records(path: Path) -> list:
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(doc, dict) or not isinstance(doc.get("records"), list):
+        raise ValueError("expected an object with a `records` list")
+    return doc["records"]
+
+
+def _write_records(project, handout_id: str) -> None:
+    recs = [r for _, r in _committed(project).get(handout_id, [])]
+    doc = {"handout_id": handout_id, "note": RECORDS_NOTE, "records": recs}
+    atomic_write(records_path(project, handout_id),
+                 json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+
+
+def verify_records(project) -> list[str]:
+    """Problems with sign-off records: in the log, and signoffs/ID.json against the log."""
+    problems = []
+    committed = _committed(project)
+    for hid, recs in sorted(committed.items()):
+        for line, rec in recs:
+            why = record_problem(rec, hid)
+            if why:
+                problems.append(f"{audit.LOG_NAME}:{line}: sign-off record for {hid!r}: {why}")
+    folder = Path(project.signoffs)
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        shown = f"signoffs/{path.name}"
+        hid = path.stem
+        try:
+            recs = _file_records(path)
+        except (ValueError, UnicodeDecodeError) as exc:
+            problems.append(f"{shown}: not a sign-off record file: {exc}")
+            continue
+        logged = [r.get("record_sha256") for _, r in committed.get(hid, [])]
+        for k, rec in enumerate(recs):
+            why = record_problem(rec, hid)
+            if why:
+                problems.append(f"{shown}: records[{k}]: {why}")
+            elif k >= len(logged) or rec.get("record_sha256") != logged[k]:
+                problems.append(f"{shown}: records[{k}]: not the record committed in {audit.LOG_NAME}; "
+                                f"it was added, removed or moved by hand, or the log was cut")
+    return problems
+
+
+def recover(project) -> list[str]:
+    """Finish or undo what an interrupted command left behind. Returns what was done.
+
+    - drops an unterminated (never committed) last line of the audit log;
+    - removes temp files of interrupted atomic writes in signoffs/;
+    - brings each signoffs/ID.json up to the records committed in the log,
+      only when the file is behind the log (a file that disagrees otherwise is
+      left for `audit verify` to report, never overwritten).
+    """
+    done = []
+    folder = Path(project.signoffs)
+    with audit.lock(project):
+        if audit.repair_tail(project):
+            done.append(f"{audit.LOG_NAME}: removed an interrupted last line")
+        for tmp in folder.glob(".*.tmp") if folder.is_dir() else []:
+            tmp.unlink(missing_ok=True)
+            done.append(f"signoffs/{tmp.name}: removed an interrupted write")
+        for hid, recs in _committed(project).items():
+            path = records_path(project, hid)
+            logged = [r.get("record_sha256") for _, r in recs]
+            try:
+                have = [r.get("record_sha256") for r in _file_records(path)] if path.exists() else []
+            except (ValueError, UnicodeDecodeError, AttributeError):
+                continue
+            if len(have) < len(logged) and have == logged[: len(have)]:
+                _write_records(project, hid)
+                done.append(f"signoffs/{hid}.json: brought up to date with {audit.LOG_NAME}")
+    return done
+
+
+# -- state -----------------------------------------------------------------------------
+
+
+def add_months(d: date, months: int) -> date:
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def _first_error(report: dict) -> str:
+    for f in report.get("findings") or []:
+        if isinstance(f, dict) and f.get("severity") == "error":
+            return str(f.get("message") or f.get("check") or "check failed")
+    return "checks failed"
+
+
+def _by(rec: dict) -> str:
+    return f"{rec.get('reviewer')}, {rec.get('credentials')} on {str(rec.get('signed_at', ''))[:10]}"
+
+
+def status_of(project, handout_id: str, draft: Draft | None, *, sheet_sha256: str,
+              report: dict | None, today: date | None = None) -> HandoutStatus:
+    """The one explicit state of a handout. build publishes only if is_publishable()."""
+    recs = records(project, handout_id)
+    approvals = [r for r in recs if r["kind"] == APPROVAL]
+    rejections = [r for r in recs if r["kind"] == REJECTION]
+    last_approval = Approval.from_record(approvals[-1]) if approvals else None
+    last_rejection = rejections[-1] if rejections else None
+    common = dict(last_approval=last_approval, rejection=last_rejection)
+
+    retired = [r for r in recs if r["kind"] == RETIREMENT]
+    if retired:
+        r = retired[-1]
+        return HandoutStatus(handout_id, State.RETIRED, f"retired by {_by(r)}: {r.get('reason', '')}", **common)
+    if draft is None:
+        return HandoutStatus(handout_id, State.DRAFTED,
+                             f"no draft yet; run `handouts draft {handout_id}`", **common)
+    if draft.id != handout_id:
+        return HandoutStatus(handout_id, State.DRAFTED,
+                             f"drafts/{handout_id}.yaml holds handout {draft.id!r}; redraft it", **common)
+    if draft.sheet_sha256 != sheet_sha256:
+        return HandoutStatus(handout_id, State.DRAFTED,
+                             f"sources/{handout_id}.yaml changed since the draft was made; "
+                             f"run `handouts draft {handout_id}`", **common)
+    if report is not None and report.get("passed") is False:
+        return HandoutStatus(handout_id, State.CHECKS_FAILED, _first_error(report), **common)
+
+    content = draft.content_sha256()
+    for rec in reversed(recs):  # the latest decision on this exact content wins
+        if rec["kind"] == REJECTION and rec["content_sha256"] == content:
+            return HandoutStatus(handout_id, State.CHANGES_REQUESTED,
+                                 f"changes requested by {_by(rec)}: {rec.get('reason', '')}", **common)
+        if rec["kind"] == APPROVAL and rec["content_sha256"] == content and rec["sheet_sha256"] == sheet_sha256:
+            return _approved(project, Approval.from_record(rec), draft, today, common)
+
+    if last_approval is not None:
+        reason = f"changed since approved by {_by(approvals[-1])}; needs a new sign-off"
+    elif last_rejection is not None:
+        reason = f"changed since changes were requested ({last_rejection.get('reason', '')}); needs review"
+    else:
+        reason = "needs a clinician's sign-off"
+    return HandoutStatus(handout_id, State.AWAITING_REVIEW, reason, **common)
+
+
+def _approved(project, approval: Approval, draft: Draft, today: date | None, common: dict) -> HandoutStatus:
+    review = project.settings.review
+    today = today or datetime.now(timezone.utc).date()
+    due = add_months(approval.signed_date(), draft.review_interval_months)
+    days_left = (due - today).days
+    who = f"approved by {approval.reviewer}, {approval.credentials} on {approval.signed_at[:10]}"
+    if days_left < 0:
+        if review.overdue == "withdraw":
+            return HandoutStatus(approval.handout_id, State.AWAITING_REVIEW,
+                                 f"review overdue since {due.isoformat()} ({who}); withdrawn until re-approved",
+                                 approval, due, "overdue", **common)
+        return HandoutStatus(approval.handout_id, State.APPROVED,
+                             f"{who}; review overdue since {due.isoformat()}", approval, due, "overdue", **common)
+    flag = "review due" if days_left <= review.due_soon_days else ""
+    reason = f"{who}; review due {due.isoformat()}" if flag else who
+    return HandoutStatus(approval.handout_id, State.APPROVED, reason, approval, due, flag, **common)
+
+
+# -- commands --------------------------------------------------------------------------
+
+
+def parse_reviewer(reviewer: str) -> tuple[str, str]:
+    """'Dana Reyes, MD, FAAD' -> ('Dana Reyes', 'MD, FAAD'). Refuses a name without credentials."""
+    text = unicodedata.normalize("NFC", " ".join(str(reviewer or "").split()))
+    name, _, credentials = text.partition(",")
+    name, credentials = name.strip(), credentials.strip()
+    if not name or not credentials:
+        raise SignoffError(f'reviewer must be "Printed Name, credentials", e.g. "Dana Reyes, MD, FAAD"; '
+                           f'got {reviewer!r}')
+    if len(text) > MAX_FIELD or any(unicodedata.category(c)[0] == "C" for c in text):
+        raise SignoffError("reviewer: too long or contains control characters")
+    return name, credentials
+
+
+def _clean_reason(reason: str, what: str) -> str:
+    text = " ".join(str(reason or "").split())
+    if not text:
+        raise SignoffError(f"{what}: give a reason")
+    if len(text) > 2000:
+        raise SignoffError(f"{what}: the reason is longer than 2000 characters")
+    return text
+
+
+def _hook(point: str) -> None:
+    if os.environ.get("HANDOUTS_CRASH_AT") == point:
+        os._exit(86)
+    if os.environ.get("HANDOUTS_PAUSE_AT") == point:
+        Path(os.environ["HANDOUTS_PAUSE_FILE"]).write_text(point)
+        time.sleep(3600)
+
+
+def _when(now: datetime | None) -> datetime:
+    return now if now is not None else datetime.now(timezone.utc)
+
+
+def _refuse_bad_log(project, handout_id: str, verb: str) -> None:
+    problems = audit.verify(project)
+    if problems:
+        raise SignoffError(f"{handout_id}: cannot {verb}: the audit log failed verification; restore it "
+                           f"(e.g. `git checkout signoffs/`) and retry:\n" + "\n".join(problems))
+
+
+def _commit(project, event: str, handout_id: str, record: dict, now: datetime) -> dict:
+    """Append the record's audit line (the commit point), then refresh signoffs/ID.json. Under lock."""
+    record = dict(record)
+    record["record_sha256"] = record_sha256(record)
+    _hook("before-audit")
+    audit.append(project, {"event": event, "id": handout_id,
+                           "by": f"{record['reviewer']}, {record['credentials']}", "record": record}, now=now)
+    _hook("after-audit")
+    _write_records(project, handout_id)
+    _hook("after-record")
+    return record
+
+
+def approve(project, handout_id: str, reviewer: str, *, draft: Draft, sheet_sha256: str,
+            provenance: dict, report: dict | None, meaning: str = MEANING, now: datetime | None = None,
+            expected_content_sha256: str | None = None) -> Approval:
+    """Sign the exact current content of a handout for publication.
+
+    `expected_content_sha256` is the hash of what the reviewer saw; if the
+    draft changed since, nothing is signed.
+    """
+    name, credentials = parse_reviewer(reviewer)
+    if meaning != MEANING:
+        raise SignoffError(f"{handout_id}: the only meaning an approval can have is {MEANING!r}")
+    moment = _when(now)
+    with audit.lock(project):
+        recover(project)
+        _refuse_bad_log(project, handout_id, "approve")
+        st = status_of(project, handout_id, draft, sheet_sha256=sheet_sha256, report=report,
+                       today=moment.date())
+        if st.state in (State.DRAFTED, State.CHECKS_FAILED, State.RETIRED):
+            raise SignoffError(f"{handout_id}: cannot approve: {st.state.value}: {st.reason}")
+        content = draft.content_sha256()
+        if report is None:
+            raise SignoffError(f"{handout_id}: cannot approve: the checks have not been run on this draft; "
+                               f"run `handouts check {handout_id}`")
+        if report.get("content_sha256") not in (None, content):
+            raise SignoffError(f"{handout_id}: cannot approve: the check report is for other content; "
+                               f"run `handouts check {handout_id}`")
+        if expected_content_sha256 is not None and expected_content_sha256 != content:
+            raise SignoffError(f"{handout_id}: cannot approve: the draft changed since you opened it; "
+                               f"reload it and review the new text")
+        record = _commit(project, "approve", handout_id, {
+            "kind": APPROVAL,
+            "handout_id": handout_id,
+            "reviewer": name,
+            "credentials": credentials,
+            "signed_at": audit.format_ts(moment),
+            "meaning": meaning,
+            "content_sha256": content,
+            "sheet_sha256": sheet_sha256,
+            "provenance": dict(provenance or {}),
+            "content": draft.content(),
+        }, moment)
+    return Approval.from_record(record)
+
+
+def reject(project, handout_id: str, reviewer: str, reason: str, *, draft: Draft,
+           now: datetime | None = None, expected_content_sha256: str | None = None) -> None:
+    """Request changes to the current content; the reason is kept and shown to the next reviewer."""
+    name, credentials = parse_reviewer(reviewer)
+    reason = _clean_reason(reason, f"{handout_id}: request changes")
+    moment = _when(now)
+    with audit.lock(project):
+        recover(project)
+        _refuse_bad_log(project, handout_id, "request changes")
+        if any(r["kind"] == RETIREMENT for r in records(project, handout_id)):
+            raise SignoffError(f"{handout_id}: cannot request changes: the handout is retired")
+        content = draft.content_sha256()
+        if expected_content_sha256 is not None and expected_content_sha256 != content:
+            raise SignoffError(f"{handout_id}: cannot request changes: the draft changed since you opened it; "
+                               f"reload it")
+        _commit(project, "reject", handout_id, {
+            "kind": REJECTION,
+            "handout_id": handout_id,
+            "reviewer": name,
+            "credentials": credentials,
+            "signed_at": audit.format_ts(moment),
+            "reason": reason,
+            "content_sha256": content,
+            "sheet_sha256": draft.sheet_sha256,
+        }, moment)
+
+
+def retire(project, handout_id: str, reviewer: str, reason: str, *, now: datetime | None = None) -> None:
+    """Take a handout off the site for good. Its history stays in the log and signoffs/ID.json."""
+    name, credentials = parse_reviewer(reviewer)
+    reason = _clean_reason(reason, f"{handout_id}: retire")
+    moment = _when(now)
+    with audit.lock(project):
+        recover(project)
+        _refuse_bad_log(project, handout_id, "retire")
+        if any(r["kind"] == RETIREMENT for r in records(project, handout_id)):
+            raise SignoffError(f"{handout_id}: already retired")
+        _commit(project, "retire", handout_id, {
+            "kind": RETIREMENT,
+            "handout_id": handout_id,
+            "reviewer": name,
+            "credentials": credentials,
+            "signed_at": audit.format_ts(moment),
+            "reason": reason,
+        }, moment)
+
+
+def record_edit(project, handout_id: str, editor: str, fact_id: str, old: str, new: str) -> None:
+    """Log a reviewer's correction of one text, with both values (nothing earlier is hidden)."""
+    audit.append(project, {"event": "edit", "id": handout_id, "by": str(editor), "fact": fact_id,
+                           "old": old, "new": new})
+
+
+def record_create(project, handout_id: str, content_sha256: str, sheet_sha256: str = "") -> None:
+    audit.append(project, {"event": "create", "id": handout_id, "content_sha256": content_sha256,
+                           "sheet_sha256": sheet_sha256})
+
+
+def record_publish(project, handout_ids: list[str], *, contents: dict[str, str] | None = None) -> None:
+    """Log what the site now publishes: id -> approved content hash.
+
+    Logged only when that differs from the last publish event, so a rebuild
+    with nothing changed adds no line. Pass every published id, even none.
+    """
+    items = {}
+    for hid in sorted(set(handout_ids)):
+        if contents and hid in contents:
+            items[hid] = contents[hid]
+        else:
+            apps = [r for r in records(project, hid) if r["kind"] == APPROVAL]
+            items[hid] = apps[-1]["content_sha256"] if apps else ""
+    with audit.lock(project):
+        last = next((e for e in reversed(audit.events(project)) if e.get("event") == "publish"), None)
+        if last is None and not items:
+            return
+        if last is not None and last.get("items") == items:
+            return
+        audit.append(project, {"event": "publish", "ids": sorted(items), "items": items})
