@@ -7,16 +7,23 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# llama.cpp is compiled for a portable x86-64 baseline (AVX2/FMA/F16C), not for
+# this exact CPU: "native" builds use AMX/AVX-512 kernels that crash with
+# "Illegal instruction" on virtual machines that advertise but do not allow them.
+# --no-cache-dir makes pip compile with these flags rather than reuse a cached wheel.
+export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
+PIP := $(PY) -m pip install --disable-pip-version-check --no-cache-dir -q
 
 .PHONY: site test setup setup-test bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	CMAKE_BUILD_PARALLEL_LEVEL=2 $(PY) -m pip install --disable-pip-version-check -q -e .
+	$(PIP) -e .
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml tests/package.json
-	CMAKE_BUILD_PARALLEL_LEVEL=2 $(PY) -m pip install --disable-pip-version-check -q -e '.[test]'
+	$(PIP) -e '.[test]'
 	sh tests/setup-system.sh
 	touch $@
 

@@ -177,15 +177,12 @@ class LlamaCppModel(Model):
         llm = self._load()
         start = time.monotonic()
         deadline = start + params.timeout_seconds
-        timed_out = False
-
-        def past_deadline(_ids, _logits) -> bool:
-            nonlocal timed_out
-            timed_out = timed_out or time.monotonic() > deadline
-            return timed_out
-
+        pieces: list[str] = []
+        finish_reason = ""
+        completion_tokens = 0
         try:
-            out = llm.create_chat_completion(
+            # Streamed, so the hard time limit is checked after every token.
+            stream = llm.create_chat_completion(
                 messages=messages,
                 temperature=params.temperature,
                 top_p=params.top_p,
@@ -193,41 +190,40 @@ class LlamaCppModel(Model):
                 repeat_penalty=params.repeat_penalty,
                 max_tokens=params.max_tokens,
                 seed=params.seed,
-                stopping_criteria=_criteria(past_deadline),
+                stream=True,
             )
+            for chunk in stream:
+                choice = chunk["choices"][0]
+                piece = choice.get("delta", {}).get("content")
+                if piece:
+                    pieces.append(piece)
+                    completion_tokens += 1
+                finish_reason = choice.get("finish_reason") or finish_reason
+                if time.monotonic() > deadline:
+                    stream.close()
+                    raise ModelTimeout(
+                        f"generation took longer than {params.timeout_seconds:g}s "
+                        "(model.timeout_seconds); drafts saved so far are kept"
+                    )
         except ValueError as exc:
-            if "exceed context window" in str(exc) or "context" in str(exc).lower():
+            if "context" in str(exc).lower():
                 raise ModelError(
                     f"context overflow: the prompt does not fit in n_ctx={self.n_ctx} ({exc}); "
                     "raise model.n_ctx in site_config/clinic.yaml or shorten the fact"
                 )
             raise ModelError(f"generation failed: {exc}")
-        seconds = time.monotonic() - start
-        if timed_out:
-            raise ModelTimeout(
-                f"generation took longer than {params.timeout_seconds:g}s (model.timeout_seconds); "
-                "drafts saved so far are kept"
-            )
-        choice = out["choices"][0]
-        usage = out.get("usage") or {}
         return Generation(
-            text=choice["message"].get("content") or "",
-            finish_reason=choice.get("finish_reason") or "",
-            prompt_tokens=usage.get("prompt_tokens", 0),
-            completion_tokens=usage.get("completion_tokens", 0),
-            seconds=seconds,
+            text="".join(pieces),
+            finish_reason=finish_reason,
+            prompt_tokens=max(0, llm.n_tokens - completion_tokens),
+            completion_tokens=completion_tokens,
+            seconds=time.monotonic() - start,
         )
 
     def close(self) -> None:
         if self._llm is not None:
             self._llm.close()
             self._llm = None
-
-
-def _criteria(fn):
-    from llama_cpp import StoppingCriteriaList
-
-    return StoppingCriteriaList([fn])
 
 
 # -- OpenAI-compatible server ------------------------------------------------------

@@ -1,0 +1,150 @@
+"""Drafting with a scripted model: adversarial outputs never reach a draft unmarked."""
+
+from __future__ import annotations
+
+import pytest
+
+from handouts.drafting import Drafter, cache_key
+from handouts.drafts import NOT_SIMPLIFIED, SIMPLIFIED, EDITED
+from handouts.exceptions import ModelError, ModelTimeout
+from handouts.models import Generation, Params, ScriptedModel
+from tests.conftest import make_sheet
+
+TREATMENT = "Apply hydrocortisone 1% cream twice daily for up to 7 days."
+GOOD = "Put hydrocortisone 1% cream on the skin twice daily for up to 7 days."
+
+
+def sheet_one(fact=TREATMENT, section="treatment"):
+    s = make_sheet()
+    # keep only the summary plus one fact so scripts stay short
+    from dataclasses import replace
+    from handouts.sheets import Fact, Section
+    return replace(s, sections=(Section(section, "H", (Fact(f"{section}.1", fact, section),)),))
+
+
+def drafter_for(model, candidates=3):
+    return Drafter(lambda: model, Params(), candidates=candidates, progress=False)
+
+
+def replies_for(fact_reply, summary_reply="Demo disease is a common rash."):
+    def respond(user_text, params):
+        if user_text.startswith("Demo disease"):
+            return summary_reply
+        return fact_reply(params) if callable(fact_reply) else fact_reply
+    return respond
+
+
+@pytest.mark.parametrize("bad", [
+    "Put hydrocortisone 10% cream on the skin twice daily for up to 7 days.",  # wrong strength
+    "Put hydrocortisone 1% cream on the skin twice daily for up to 14 days.",  # wrong duration
+    "Put hydrocortisone 1% cream on the skin once a week for up to 7 days.",  # wrong frequency
+    "Put hydrocortisone 1% cream and tacrolimus on the skin twice daily for up to 7 days.",  # new drug
+    "Put the cream on. Put the cream on. Put the cream on. Put the cream on. Put the cream on.",  # loop
+    "<b>Put hydrocortisone 1% cream</b> on the skin twice daily for up to 7 days.",  # HTML
+    "",  # empty
+    "Here is the rewritten sentence: Put hydrocortisone 1% cream on twice daily for up to 7 days.",
+])
+def test_unfaithful_candidates_fall_back_to_the_marked_source(bad):
+    model = ScriptedModel(respond=replies_for(bad))
+    draft, prov = drafter_for(model).draft_sheet(sheet_one(), None, {})
+    fact = draft.sections[0].facts[0]
+    assert fact.status == NOT_SIMPLIFIED
+    assert bad not in fact.text or bad == ""
+    entry = prov["facts"]["treatment.1"]
+    assert len(entry["candidates"]) == 3
+    assert all(not c["accepted"] and c["reasons"] for c in entry["candidates"])
+
+
+def test_cut_off_output_is_a_failed_candidate():
+    model = ScriptedModel(respond=replies_for(lambda p: Generation(GOOD, "length", 0, 5)))
+    draft, prov = drafter_for(model).draft_sheet(sheet_one(), None, {})
+    assert draft.sections[0].facts[0].status == NOT_SIMPLIFIED
+    assert "cut off" in prov["facts"]["treatment.1"]["candidates"][0]["reasons"][0]
+
+
+def test_best_faithful_candidate_wins_and_links_sentences_to_the_fact():
+    outputs = iter([
+        "Put hydrocortisone 10% cream on twice daily for up to 7 days.",  # wrong
+        GOOD,
+        "Use hydrocortisone 1% cream twice daily for up to 7 days.",  # shorter, faithful
+    ])
+    model = ScriptedModel(respond=replies_for(lambda p: next(outputs)))
+    draft, prov = drafter_for(model).draft_sheet(sheet_one(), None, {})
+    fact = draft.sections[0].facts[0]
+    entry = prov["facts"]["treatment.1"]
+    assert fact.status == SIMPLIFIED
+    assert [c["accepted"] for c in entry["candidates"]] == [False, True, True]
+    assert fact.text == entry["candidates"][entry["chosen_candidate"]]["text"]
+    assert entry["sentences"] == [{"n": 1, "text": fact.text, "fact": "treatment.1"}]
+
+
+def test_every_call_is_seeded_with_temperature_and_limits():
+    model = ScriptedModel(respond=replies_for(GOOD))
+    drafter_for(model).draft_sheet(sheet_one(), None, {})
+    seen = [(p.seed, p.temperature) for _, p in model.requests]
+    assert seen[:3] == [(1, 0.0), (2, 0.3), (3, 0.3)]
+    assert all(p.max_tokens == 120 and p.n_ctx == 2048 and p.timeout_seconds == 60 for _, p in model.requests)
+    # the shared few-shot prefix is identical for every fact
+    prefixes = {str(m[:-1]) for m, _ in model.requests}
+    assert len(prefixes) == 1
+
+
+def test_unchanged_rebuild_makes_zero_model_calls():
+    sheet = sheet_one()
+    first = ScriptedModel(respond=replies_for(GOOD))
+    d1, prov = drafter_for(first).draft_sheet(sheet, None, {})
+    assert first.calls == 6
+    second = ScriptedModel(respond=replies_for("should not be called"))
+    d2, prov2 = drafter_for(second).draft_sheet(sheet, d1, prov)
+    assert second.calls == 0
+    assert d2.content_sha256() == d1.content_sha256()
+
+
+def test_changed_fact_redrafts_only_that_fact():
+    sheet = sheet_one()
+    m1 = ScriptedModel(respond=replies_for(GOOD))
+    d1, prov = drafter_for(m1).draft_sheet(sheet, None, {})
+    changed = sheet_one("Apply hydrocortisone 1% cream twice daily for up to 5 days.")
+    m2 = ScriptedModel(respond=replies_for("Use hydrocortisone 1% cream twice daily for up to 5 days."))
+    d2, _ = drafter_for(m2).draft_sheet(changed, d1, prov)
+    assert m2.calls == 3  # the summary came from the cache
+    assert d2.sections[0].facts[0].text.endswith("5 days.")
+
+
+def test_cache_key_covers_model_prompt_and_parameters():
+    fact = sheet_one().sections[0].facts[0]
+    base = cache_key(fact, "a" * 64, Params(), 3)
+    assert base != cache_key(fact, "b" * 64, Params(), 3)
+    assert base != cache_key(fact, "a" * 64, Params(temperature=0.5), 3)
+    assert base != cache_key(fact, "a" * 64, Params(), 4)
+
+
+def test_clinician_edit_survives_redrafting():
+    sheet = sheet_one()
+    m1 = ScriptedModel(respond=replies_for(GOOD))
+    d1, prov = drafter_for(m1).draft_sheet(sheet, None, {})
+    d1.sections[0].facts[0].text = "Use hydrocortisone 1% cream twice daily, for up to 7 days."
+    d2, prov2 = drafter_for(ScriptedModel()).draft_sheet(sheet, d1, prov)
+    f = d2.sections[0].facts[0]
+    assert f.status == EDITED and f.text.startswith("Use hydrocortisone")
+    assert prov2["facts"]["treatment.1"]["edited_by_clinician"] is True
+
+
+def test_model_error_keeps_finished_output_for_the_next_run():
+    sheet = make_sheet()
+    calls = {"n": 0}
+
+    def respond(text, params):
+        calls["n"] += 1
+        if calls["n"] > 4:
+            return ModelTimeout("generation took longer than 60s")
+        return text  # echo: faithful by construction
+
+    saved = {}
+    with pytest.raises(ModelTimeout):
+        drafter_for(ScriptedModel(respond=respond), candidates=2).draft_sheet(
+            sheet, None, {}, save_partial=saved.update)
+    assert set(saved["facts"]) == {"summary", "about.1"}
+    m2 = ScriptedModel(respond=lambda text, p: text)
+    drafter_for(m2, candidates=2).draft_sheet(sheet, None, saved)
+    assert m2.calls == 2 * (len(sheet.facts()) - 2)
