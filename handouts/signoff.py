@@ -225,12 +225,12 @@ def verify_records(project) -> list[str]:
         except (ValueError, UnicodeDecodeError) as exc:
             problems.append(f"{shown}: not a sign-off record file: {exc}")
             continue
-        logged = [r.get("record_sha256") for _, r in committed.get(hid, [])]
+        logged = [r for _, r in committed.get(hid, [])]
         for k, rec in enumerate(recs):
             why = record_problem(rec, hid)
             if why:
                 problems.append(f"{shown}: records[{k}]: {why}")
-            elif k >= len(logged) or rec.get("record_sha256") != logged[k]:
+            elif k >= len(logged) or rec != logged[k]:
                 problems.append(f"{shown}: records[{k}]: not the record committed in {audit.LOG_NAME}; "
                                 f"it was added, removed or moved by hand, or the log was cut")
     return problems

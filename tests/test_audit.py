@@ -1,0 +1,218 @@
+"""The hash-chained audit log: every tamper case names the first bad line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from handouts import audit, signoff
+from signoff_support import PROVENANCE, REVIEWER, T0, make_draft, project, report_for
+
+LOG = "signoffs/audit.jsonl"
+
+
+def _log(tmp_path, n=5):
+    p = project(tmp_path)
+    for i in range(1, n + 1):
+        audit.append(p, {"event": "edit", "id": "acne", "by": REVIEWER, "fact": f"about.{i}",
+                         "old": f"old {i}", "new": f"new {i}"}, now=T0)
+    return p, tmp_path / LOG
+
+
+def _lines(path):
+    return path.read_text(encoding="utf-8").splitlines(keepends=True)
+
+
+def _write(path, lines):
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def _rehash(line: str) -> str:
+    """What a careful forger does: fix the line's own hash after editing it."""
+    e = json.loads(line)
+    e.pop("hash")
+    e["hash"] = audit.sha256_text(audit.canonical(e))
+    return audit.canonical(e) + "\n"
+
+
+def test_lines_are_chained_numbered_timestamped_and_verified(tmp_path):
+    p, path = _log(tmp_path, 3)
+    lines = _lines(path)
+    entries = [json.loads(x) for x in lines]
+    assert [e["n"] for e in entries] == [1, 2, 3]
+    assert entries[0]["prev"] == "0" * 64
+    assert entries[1]["prev"] == audit.sha256_text(lines[0].rstrip("\n"))
+    assert entries[2]["ts"] == "2026-01-15T09:30:00Z"
+    assert lines[0] == audit.canonical(entries[0]) + "\n"  # one JSON object per line, keys sorted
+    assert audit.verify(p) == []
+
+
+def test_append_never_rewrites_earlier_lines(tmp_path):
+    p, path = _log(tmp_path, 3)
+    before = path.read_bytes()
+    audit.append(p, {"event": "create", "id": "acne", "content_sha256": "1" * 64})
+    assert path.read_bytes().startswith(before)
+
+
+def test_append_refuses_unknown_events_and_reserved_keys(tmp_path):
+    p = project(tmp_path)
+    with pytest.raises(ValueError, match="unknown audit event 'delete'"):
+        audit.append(p, {"event": "delete", "id": "acne"})
+    with pytest.raises(ValueError, match="audit events may not set n, prev"):
+        audit.append(p, {"event": "edit", "id": "acne", "prev": "x", "n": 1})
+
+
+def _tamper(case: str, lines: list[str]) -> list[str]:
+    if case == "edit a value in line 3":
+        lines[2] = lines[2].replace("new 3", "new 3!")
+    elif case == "edit line 3 and fix its own hash":
+        lines[2] = _rehash(lines[2].replace("new 3", "new 3!"))
+    elif case == "edit the last line":
+        lines[4] = lines[4].replace("new 5", "new five")
+    elif case == "edit the last line and fix its own hash":
+        lines[4] = _rehash(lines[4].replace("new 5", "new five"))
+    elif case == "reformat line 2 (whitespace only)":
+        lines[1] = json.dumps(json.loads(lines[1]), sort_keys=True, indent=None) + "\n"
+    elif case == "delete line 3":
+        del lines[2]
+    elif case == "delete line 1":
+        del lines[0]
+    elif case == "swap lines 2 and 3":
+        lines[1], lines[2] = lines[2], lines[1]
+    elif case == "move the last line first":
+        lines.insert(0, lines.pop())
+    elif case == "insert a blank line after line 2":
+        lines.insert(2, "\n")
+    elif case == "insert a forged line 3 (renumbered, rehashed)":
+        forged = json.loads(lines[1])
+        forged.update(n=3, new="forged")
+        lines.insert(2, _rehash(audit.canonical(forged)))
+    elif case == "cut the last line in half":
+        lines[4] = lines[4][: len(lines[4]) // 2]
+    elif case == "duplicate line 4":
+        lines.insert(4, lines[3])
+    return lines
+
+
+TAMPER_CASES = {
+    "edit a value in line 3": "signoffs/audit.jsonl:3: the line's content does not match its hash; it was edited",
+    "edit line 3 and fix its own hash": (
+        "signoffs/audit.jsonl:4: does not chain to line 3 (its `prev` is not the SHA-256 of line 3); "
+        "line 3 was edited, or lines were deleted or moved"),
+    "edit the last line": "signoffs/audit.jsonl:5: the line's content does not match its hash; it was edited",
+    "reformat line 2 (whitespace only)": (
+        "signoffs/audit.jsonl:3: does not chain to line 2 (its `prev` is not the SHA-256 of line 2); "
+        "line 2 was edited, or lines were deleted or moved"),
+    "delete line 3": ("signoffs/audit.jsonl:3: this is entry 4 but sits on line 3; "
+                      "a line was deleted, inserted or moved"),
+    "delete line 1": ("signoffs/audit.jsonl:1: this is entry 2 but sits on line 1; "
+                      "a line was deleted, inserted or moved"),
+    "swap lines 2 and 3": ("signoffs/audit.jsonl:2: this is entry 3 but sits on line 2; "
+                           "a line was deleted, inserted or moved"),
+    "move the last line first": ("signoffs/audit.jsonl:1: this is entry 5 but sits on line 1; "
+                                 "a line was deleted, inserted or moved"),
+    "insert a blank line after line 2": "signoffs/audit.jsonl:3: empty line; a line was blanked or inserted",
+    "insert a forged line 3 (renumbered, rehashed)": (
+        "signoffs/audit.jsonl:3: does not chain to line 2 (its `prev` is not the SHA-256 of line 2); "
+        "line 2 was edited, or lines were deleted or moved"),
+    "cut the last line in half": (
+        "signoffs/audit.jsonl:5: incomplete last line (no newline): an interrupted write, or the line was "
+        "cut; the next sign-off command removes an interrupted write"),
+    "duplicate line 4": ("signoffs/audit.jsonl:5: this is entry 4 but sits on line 5; "
+                         "a line was deleted, inserted or moved"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TAMPER_CASES))
+def test_verify_names_the_first_bad_line(tmp_path, case):
+    p, path = _log(tmp_path)
+    _write(path, _tamper(case, _lines(path)))
+    assert audit.verify(p) == [TAMPER_CASES[case]]
+
+
+def test_a_rehashed_edit_of_the_last_line_is_caught_by_the_records_it_carries(tmp_path):
+    """The chain alone cannot see a re-hashed last line; a sign-off line is also checked against its record."""
+    p = project(tmp_path)
+    d = make_draft()
+    signoff.approve(p, "acne", REVIEWER, draft=d, sheet_sha256=d.sheet_sha256, provenance=PROVENANCE,
+                    report=report_for(d), now=T0)
+    path = tmp_path / LOG
+    lines = _lines(path)
+    lines[-1] = _rehash(lines[-1].replace('"reviewer":"Dana Reyes"', '"reviewer":"Dr Nobody"'))
+    _write(path, lines)
+    assert audit.verify(p) == [
+        "signoffs/audit.jsonl:1: sign-off record for 'acne': the record does not match its record_sha256; "
+        "it was edited",
+        "signoffs/acne.json: records[0]: not the record committed in signoffs/audit.jsonl; it was added, "
+        "removed or moved by hand, or the log was cut"]
+    st = signoff.status_of(p, "acne", d, sheet_sha256=d.sheet_sha256, report=None)
+    assert not st.is_publishable()
+
+
+def test_deleting_the_last_sign_off_line_is_caught_by_its_record_file(tmp_path):
+    p = project(tmp_path)
+    d = make_draft()
+    signoff.reject(p, "acne", REVIEWER, "fix dose", draft=d, now=T0)
+    signoff.approve(p, "acne", REVIEWER, draft=d, sheet_sha256=d.sheet_sha256, provenance=PROVENANCE,
+                    report=report_for(d), now=T0)
+    path = tmp_path / LOG
+    _write(path, _lines(path)[:-1])
+    assert audit.verify(p) == [
+        "signoffs/acne.json: records[1]: not the record committed in signoffs/audit.jsonl; it was added, "
+        "removed or moved by hand, or the log was cut"]
+    st = signoff.status_of(p, "acne", d, sheet_sha256=d.sheet_sha256, report=None)
+    assert not st.is_publishable()
+    signoff.recover(p)  # never overwrites a record file that disagrees with the log
+    assert len(json.loads((tmp_path / "signoffs/acne.json").read_text())["records"]) == 2
+
+
+def test_a_tampered_log_blocks_signing_until_restored(tmp_path):
+    p = project(tmp_path)
+    d = make_draft()
+    signoff.reject(p, "acne", REVIEWER, "fix dose", draft=d, now=T0)
+    path = tmp_path / LOG
+    good = path.read_bytes()
+    path.write_bytes(good.replace(b"fix dose", b"fine now"))
+    with pytest.raises(Exception) as exc:
+        signoff.approve(p, "acne", REVIEWER, draft=d, sheet_sha256=d.sheet_sha256, provenance=PROVENANCE,
+                        report=report_for(d))
+    assert exc.value.message == (
+        "acne: cannot approve: the audit log failed verification; restore it (e.g. `git checkout signoffs/`) "
+        "and retry:\nsignoffs/audit.jsonl:1: the line's content does not match its hash; it was edited")
+    path.write_bytes(good)
+    signoff.approve(p, "acne", REVIEWER, draft=d, sheet_sha256=d.sheet_sha256, provenance=PROVENANCE,
+                    report=report_for(d))
+    assert audit.verify(p) == []
+
+
+def test_status_ignores_everything_after_the_first_bad_line(tmp_path):
+    p = project(tmp_path)
+    d = make_draft()
+    signoff.approve(p, "acne", REVIEWER, draft=d, sheet_sha256=d.sheet_sha256, provenance=PROVENANCE,
+                    report=report_for(d), now=T0)
+    path = tmp_path / LOG
+    lines = _lines(path)
+    _write(path, ["\n"] + lines)  # the approval now sits after a bad line
+    st = signoff.status_of(p, "acne", d, sheet_sha256=d.sheet_sha256, report=None)
+    assert not st.is_publishable()
+
+
+def test_history_and_format(tmp_path):
+    p = project(tmp_path)
+    d = make_draft()
+    audit.append(p, {"event": "create", "id": "acne", "content_sha256": d.content_sha256()}, now=T0)
+    audit.append(p, {"event": "create", "id": "eczema", "content_sha256": "2" * 64}, now=T0)
+    signoff.approve(p, "acne", REVIEWER, draft=d, sheet_sha256=d.sheet_sha256, provenance=PROVENANCE,
+                    report=report_for(d), now=T0)
+    signoff.record_publish(p, ["acne"])
+    hist = audit.history(p, "acne")
+    assert [e["event"] for e in hist] == ["create", "approve", "publish"]
+    assert audit.format_event(hist[1]) == (
+        f'    3  2026-01-15T09:30:00Z  approve  Dana Reyes, MD, FAAD: "approved for publication", '
+        f'content {d.content_sha256()[:12]}, sheet {d.sheet_sha256[:12]}')
+    assert audit.history(p, "melasma") == []
+
+
+def test_an_empty_or_missing_log_verifies(tmp_path):
+    assert audit.verify(project(tmp_path)) == []
