@@ -1,0 +1,73 @@
+"""Checks: the model proposes, the checks dispose.
+
+Pure functions, one concern per module:
+
+- `degenerate`: empty, loops, not English, chat preambles, questions, markup, URLs,
+  invisible characters, length bounds;
+- `quantities`: numbers, ranges, %, strengths, units, frequencies, durations, timing;
+- `drugs`: drug and ingredient names (generic and brand) and their strengths;
+- `markers`: negation, limits, conditions, urgency;
+- `content`: recall and precision of content words against the source and lexicon;
+- `warnings`: the strict extras for `when_to_get_help`;
+- `readability`: Flesch-Kincaid and SMOG, offline;
+- `handout`: the plain-language report on a whole handout.
+
+`check_rewrite` runs them all and explains every rejection to the reviewer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Mapping
+
+from handouts.checks import content, degenerate, drugs, markers, quantities, warnings
+from handouts.checks.readability import Readability, readability
+from handouts.lexicon import repair
+
+if TYPE_CHECKING:  # pragma: no cover
+    from handouts.drafts import Draft
+
+__all__ = ["Verdict", "check_rewrite", "repair", "Readability", "readability",
+           "handout_report", "format_report_table"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    accepted: bool
+    reasons: tuple[str, ...]  # human-readable, shown to the reviewer; empty when accepted
+
+
+def check_rewrite(source: str, candidate: str, *, section: str = "",
+                  glossary: Mapping[str, str] | None = None) -> Verdict:
+    """Is `candidate` a faithful plain rewrite of the clinician's fact `source`?
+
+    `section == "when_to_get_help"` is the strictest mode: every symptom and every
+    instruction of the source must be kept. Degenerate output (empty, loop, HTML...)
+    is reported alone: comparing its meaning would only add noise.
+    """
+    bad = degenerate.check(source, candidate)
+    if bad and (not candidate.strip() or any(r.startswith(("repetition", "not English", "too long"))
+                                              for r in bad)):
+        return Verdict(False, tuple(bad))
+    strict = section == warnings.SECTION
+    reasons = list(bad)
+    reasons += quantities.check(source, candidate)
+    reasons += drugs.check(source, candidate)
+    reasons += markers.check(source, candidate)
+    reasons += content.check(source, candidate, glossary=glossary, strict=strict)
+    if strict:
+        reasons += warnings.check(source, candidate)
+    return Verdict(not reasons, tuple(reasons))
+
+
+def handout_report(draft: "Draft", *, target_grade: float = 6,
+                   fact_statuses: Mapping[str, str] | None = None) -> dict:
+    from handouts.checks.handout import handout_report as _report
+
+    return _report(draft, target_grade=target_grade, fact_statuses=fact_statuses)
+
+
+def format_report_table(report: dict) -> str:
+    from handouts.checks.handout import format_report_table as _table
+
+    return _table(report)

@@ -1,0 +1,185 @@
+"""Content words: recall (nothing of the source lost) and precision (nothing invented).
+
+Recall: every content word or lexicon term of the source is in the rewrite, as
+written (after light stemming) or as one of its plain synonyms from the shipped
+lexicon or the sheet's glossary ("erythema" -> "redness").
+
+Precision: every content word of the rewrite is in the source, is a plain synonym
+of a source term, or is on the plain-English allowlist. Anything else is invented:
+a copied few-shot word, a new symptom, body part, cause or claim, or a nonsense word.
+
+Words that another check owns are left to it: drug names (drugs), numbers, units and
+frequency words (quantities), negation, limit and urgency words (markers).
+In strict mode (warnings) plain words of the source must be kept too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Mapping
+
+from handouts.checks import drugs as drug_check
+from handouts.checks import markers
+from handouts.checks import quantities
+from handouts.lexicon import english_words, stem, stems, term_stems, tokens, wordlist
+
+
+@lru_cache(maxsize=1)
+def _owned_elsewhere() -> frozenset[str]:
+    """Words checked by the quantities and markers modules, not here."""
+    words = set(quantities._NUMBER_WORDS) | set(quantities._VAGUE) | set(quantities._UNITS)
+    words |= {"once", "twice", "thrice", "times", "time", "x", "daily", "nightly", "weekly",
+              "monthly", "yearly", "annually", "hourly", "every", "each", "per", "other",
+              "spf", "percent", "bedtime", "morning", "mornings", "evening", "evenings",
+              "night", "nights", "am", "pm", "bed"}
+    for alts in list(markers.LIMITS.values()) + list(markers.URGENCY.values()) + [markers.NEGATION]:
+        for alt in alts:
+            words |= set(re.findall(r"[a-z]+", re.sub(r"\(\?.*?\)", "", alt)))
+    return frozenset(w for w in words if len(w) > 1 or w == "x")
+
+
+def _free(word: str, strict: bool) -> bool:
+    """May this word be added or dropped without a content check?"""
+    if word in wordlist("function_words") or word in _owned_elsewhere():
+        return True
+    return not strict and word in wordlist("plain_words")
+
+
+def _addable(word: str) -> bool:
+    return (word in wordlist("function_words") or word in wordlist("plain_words")
+            or word in _owned_elsewhere())
+
+
+def _same(a: str, b: str) -> bool:
+    """Stems match, or one is a prefix of the other (>= 5 letters): inflam/inflamm."""
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 5 and long_.startswith(short)
+
+
+def _in(s: str, pool: set[str]) -> bool:
+    return s in pool or any(_same(s, p) for p in pool if p[:3] == s[:3])
+
+
+@dataclass
+class ContentReport:
+    missing: list[str] = field(default_factory=list)  # source words/terms the rewrite lost
+    added: list[str] = field(default_factory=list)  # rewrite words not grounded in the source
+
+    def reasons(self) -> list[str]:
+        out = []
+        if self.missing:
+            out.append("left out: " + ", ".join(self.missing))
+        if self.added:
+            out.append("added words not in the source: " + ", ".join(self.added))
+        return out
+
+
+def _entries(glossary: Mapping[str, str] | None):
+    """(label, term stems, synonym stem sequences) from the lexicon and the glossary."""
+    for t, t_st, plains in term_stems():
+        yield t.term, t_st, plains
+    for term, explanation in (glossary or {}).items():
+        yield term, tuple(stems(term)), (tuple(stems(explanation)),)
+
+
+def _find(seq: tuple[str, ...], hay: list[str]) -> list[int]:
+    n = len(seq)
+    return [i for i in range(len(hay) - n + 1) if n and tuple(hay[i:i + n]) == seq] if n else []
+
+
+def _content(seq: tuple[str, ...]) -> tuple[str, ...]:
+    fw = {stem(w) for w in wordlist("function_words")}
+    return tuple(s for s in seq if s not in fw)
+
+
+def _label(word: str) -> str:
+    if word in wordlist("symptoms"):
+        return f"'{word}' (a symptom)"
+    if word in wordlist("body_parts"):
+        return f"'{word}' (a body part)"
+    if word not in english_words() and word not in drug_check.drug_words():
+        return f"'{word}' (not an English word)"
+    return f"'{word}'"
+
+
+def analyse(source: str, candidate: str, *, glossary: Mapping[str, str] | None = None,
+            strict: bool = False) -> ContentReport:
+    s_tok, c_tok = tokens(source), tokens(candidate)
+    s_st, c_st = [stem(t) for t in s_tok], [stem(t) for t in c_tok]
+    c_pool = set(c_st)
+    covered: set[int] = set()
+    allowed: set[str] = set(s_st)
+    report = ContentReport()
+
+    # drug names: the drugs check owns them
+    drug_words = drug_check.drug_words()
+    covered |= {i for i, t in enumerate(s_tok) if t in drug_words}
+
+    # lexicon and glossary terms in the source: kept as written or as a plain synonym
+    hits = []
+    for label, t_st, plains in _entries(glossary):
+        starts = _find(t_st, s_st)
+        if starts:
+            hits.append((label, t_st, plains, starts))
+        else:
+            # a plain word of the source may come back as its clinical term
+            for p in plains:
+                if p and _find(p, s_st):
+                    allowed |= set(t_st)
+    # longest terms first; a shorter term inside a longer one is covered by it
+    hits.sort(key=lambda h: -len(h[1]))
+    for label, t_st, plains, starts in hits:
+        span = {i + k for i in starts for k in range(len(t_st))}
+        if span <= covered:
+            continue
+        for p in plains:
+            allowed |= set(p)
+        allowed |= set(t_st)
+        options = [t_st] + [p for p in plains if p]
+        kept = any(
+            _find(opt, c_st) or (_content(opt) and all(_in(s, c_pool) for s in _content(opt)))
+            for opt in options
+        )
+        if kept:
+            covered |= span
+        elif not all(_free(s_tok[i], strict) for i in span):
+            shown = " or ".join(f"'{x}'" for x in dict.fromkeys([label] + [
+                " ".join(_words_of(label, p)) for p in plains[:1]]))
+            report.missing.append(shown)
+            covered |= span
+
+    # every other content word of the source
+    for i, (t, s) in enumerate(zip(s_tok, s_st)):
+        if i in covered or _free(t, strict) or len(t) < 2:
+            continue
+        if not _in(s, c_pool):
+            report.missing.append(f"'{t}'")
+    report.missing = list(dict.fromkeys(report.missing))
+
+    # every content word of the rewrite must be grounded
+    for t, s in zip(c_tok, c_st):
+        if _addable(t) or t in drug_words or len(t) < 2:
+            continue
+        if not _in(s, allowed):
+            report.added.append(_label(t))
+    report.added = list(dict.fromkeys(report.added))
+    return report
+
+
+def _words_of(label: str, plain_stems: tuple[str, ...]) -> list[str]:
+    # the first plain synonym, for the message; stems are close enough to read
+    from handouts.lexicon import plain_terms
+
+    for t in plain_terms():
+        if t.term == label:
+            return [t.plains[0]]
+    return list(plain_stems)
+
+
+def check(source: str, candidate: str, *, glossary: Mapping[str, str] | None = None,
+          strict: bool = False) -> list[str]:
+    return analyse(source, candidate, glossary=glossary, strict=strict).reasons()

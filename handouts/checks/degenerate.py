@@ -1,0 +1,124 @@
+"""Degenerate model output: rejected before any comparison of meaning.
+
+Empty text, repetition loops, text that is not English prose, chat preambles and
+meta talk ("Here is the rewritten sentence:"), questions, markup, HTML, URLs,
+invisible or control characters, and lengths outside sane bounds.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+from handouts.lexicon import english_words, tokens
+
+_PREAMBLE = re.compile(
+    r"^\W*(?:here(?:'s|\s+is|\s+are)|sure\b|certainly|of course|okay\b|ok\b|absolutely|great\b|"
+    r"as an ai|i\s+(?:can|will|would|have|hope|think)\b|let me|let's|the\s+(?:rewritten|simplified|"
+    r"revised|rewrite|plain)|rewritten|simplified|revised|rewrite|in plain|plain[\s-]language|"
+    r"answer\b|output\b|response\b|sentence\b|note\b|example\b|input\b|original\b|user\b|"
+    r"assistant\b|fact\b|source\b|patient version|translation\b)",
+    re.I,
+)
+_META = re.compile(
+    r"\b(?:rewritten|rewrite|rewriting|simplified version|plain language|plain english|"
+    r"(?:6th|sixth|5th|fifth|8th|eighth)[\s-]grade|grade level|reading level|the sentence|this sentence|"
+    r"original sentence|the fact|this fact|i hope|let me know|as an ai|language model|"
+    r"in simpler terms|simpler words|here is|here's)\b",
+    re.I,
+)
+_LABEL = re.compile(r"^\W*[A-Za-z]+(?:\s+[A-Za-z]+){0,3}\s*:\s")
+_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|&(?:[a-z]+|#\d+|#x[0-9a-f]+);", re.I)
+_MARKDOWN = re.compile(
+    r"(?:\*\*|__|`|~~|\[[^\]]*\]\([^)]*\)|^\s*#{1,6}\s|^\s*(?:[-*+\u2022]|\d+[.)])\s+|^\s*>|\|)", re.M
+)
+_URL = re.compile(
+    r"(?:https?:|ftp:|javascript:|data:|mailto:|www\.|\b[\w-]+\.(?:com|org|net|gov|edu|io|ly|co|info|"
+    r"health|uk|us|ca|au|de|fr|html?|php)\b|\b[\w.+-]+@[\w-]+\.\w+)",
+    re.I,
+)
+MAX_CHARS = 800
+MAX_WORDS = 120
+
+
+def _invisible(text: str) -> list[str]:
+    bad = []
+    for ch in text:
+        if ch in "\n\t":
+            continue
+        cat = unicodedata.category(ch)
+        if cat in ("Cf", "Cc", "Co", "Cs", "Cn", "Zl", "Zp") or ch in "\u00ad\u034f\u115f\u1160\u3164":
+            bad.append(f"U+{ord(ch):04X}")
+    return list(dict.fromkeys(bad))
+
+
+def _non_latin(text: str) -> list[str]:
+    return list(dict.fromkeys(ch for ch in text if ch.isalpha() and ord(ch) > 0x24F))
+
+
+def _loops(words: list[str]) -> str | None:
+    run = 1
+    for a, b in zip(words, words[1:]):
+        run = run + 1 if a == b else 1
+        if run >= 3:
+            return f"'{a}' {run} times in a row"
+    for n in (6, 4, 3, 2):
+        grams = Counter(tuple(words[i:i + n]) for i in range(len(words) - n + 1))
+        if grams:
+            gram, count = grams.most_common(1)[0]
+            limit = 2 if n >= 4 else 3 if n == 3 else 4
+            if count >= limit:
+                return f"'{' '.join(gram)}' {count} times"
+    return None
+
+
+def check(source: str, candidate: str) -> list[str]:
+    """Reasons the candidate is not usable prose at all ([] if it is)."""
+    if not candidate or not candidate.strip():
+        return ["empty rewrite"]
+    reasons = []
+    text = candidate.strip()
+    invisible = _invisible(candidate)
+    if invisible:
+        reasons.append(f"invisible or control characters: {', '.join(invisible)}")
+    if _HTML.search(text):
+        reasons.append(f"HTML in the rewrite: '{_HTML.search(text).group(0)}'")
+    md = _MARKDOWN.search(text)
+    if md and not _MARKDOWN.search(source):
+        reasons.append(f"markup in the rewrite: '{md.group(0).strip()}'")
+    url = _URL.search(text)
+    if url and not _URL.search(source):
+        reasons.append(f"link or address in the rewrite: '{url.group(0)}'")
+    if "?" in text and "?" not in source:
+        reasons.append("the rewrite asks a question; it must state the fact")
+    if _PREAMBLE.search(text) and not _PREAMBLE.search(source):
+        reasons.append(f"chat preamble: the rewrite starts '{' '.join(text.split()[:4])}'")
+    elif _META.search(text) and not _META.search(source):
+        reasons.append(f"talks about the task ('{_META.search(text).group(0)}') instead of stating the fact")
+    elif _LABEL.match(text) and not _LABEL.match(source):
+        reasons.append(f"starts with a label: '{_LABEL.match(text).group(0).strip()}'")
+    non_latin = _non_latin(text)
+    words = tokens(text)
+    if non_latin:
+        reasons.append(f"not English: letters {''.join(non_latin[:8])}")
+    elif len(words) >= 3:
+        src = set(tokens(source))
+        known = english_words()
+        unknown = [w for w in words if w not in known and w not in src]
+        if len(unknown) / len(words) > 0.4:
+            reasons.append(f"not English prose: {len(unknown)} of {len(words)} words are not English words")
+    loop = _loops(words)
+    if loop and not _loops(tokens(source)):
+        reasons.append(f"repetition loop: {loop}")
+    n_src = len(tokens(source))
+    if len(text) > MAX_CHARS or len(words) > max(MAX_WORDS, 3 * n_src):
+        reasons.append(f"too long: {len(words)} words for a {n_src}-word fact")
+    elif len(words) > 2.5 * n_src + 12:
+        reasons.append(f"too long: {len(words)} words for a {n_src}-word fact")
+    if len(words) < max(2, round(0.3 * n_src)) and len(words) < n_src:
+        reasons.append(f"too short: {len(words)} words for a {n_src}-word fact")
+    ends = re.compile(r"[.!]\s*[\"')\]]*\s*$")
+    if re.search(r"[a-zA-Z]", text) and ends.search(source) and not ends.search(text):
+        reasons.append("unfinished: the rewrite does not end with a full stop")
+    return reasons

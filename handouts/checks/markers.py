@@ -1,0 +1,122 @@
+"""Meaning markers: negation, limits, conditions, order in time, and urgency.
+
+Small words that flip or bound an instruction. Each marker belongs to a class of
+phrases that mean the same ("no more than" = "up to" = "at most"); a rewrite must
+keep every class its source has, and add none (adding "only", "unless" or
+"emergency" changes the advice as much as dropping it). Negation is counted: the
+rewrite must say "not" at least as often as the source, and never where the source
+has no negation at all (except inside a lexicon phrase such as "won't clog pores"
+for "non-comedogenic").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from handouts.lexicon import normalize, plain_terms, stems
+
+LIMITS: dict[str, tuple[str, ...]] = {
+    "upper limit": (r"no more than", r"not more than", r"up to", r"at most", r"maximum",
+                    r"or less", r"or fewer", r"no longer than", r"not longer than",
+                    r"(?<!no )(?<!not )less than", r"fewer than", r"within", r"no later than", r"not exceed",
+                    r"under(?=\s+\d)", r"not to exceed"),
+    "lower limit": (r"at least", r"or more", r"or longer", r"or higher", r"or above",
+                    r"minimum", r"(?<!no )(?<!not )more than", r"(?<!no )(?<!not )longer than", r"no less than",
+                    r"not less than", r"greater than", r"over(?=\s+\d)", r"and up"),
+    "'only'": (r"only", r"just(?=\s+(?:a|an|the|one|on|in|to|for|at|\d))", r"solely"),
+    "'unless'": (r"unless", r"except if", r"except when", r"except"),
+    "'until'": (r"until", r"till", r"up until"),
+    "condition ('if')": (r"if", r"when", r"whenever", r"in case", r"should you"),
+    "'as needed'": (r"as needed", r"when needed", r"if needed", r"as required"),
+    "'before'": (r"before", r"prior to"),
+    "'after'": (r"after", r"following(?=\s+(?:a|an|the|each|every|your|bath|shower|wash))"),
+}
+# Classes whose addition alone is not a change of meaning ("when" often replaces "if").
+_ADD_OK = {"condition ('if')"}
+
+URGENCY: dict[str, tuple[str, ...]] = {
+    "emergency": (r"emergency", r"911", r"999", r"112", r"ambulance", r"er(?=\W)",
+                  r"a&e"),
+    "urgent": (r"urgent", r"urgently", r"right away", r"immediately", r"at once",
+               r"straight away", r"as soon as possible", r"asap", r"same[\s-]day",
+               r"promptly", r"without delay", r"right now"),
+    "contact": (r"call", r"calls", r"contact", r"phone", r"tell(?=\s+(?:us|your|our|the))",
+                r"let us know", r"reach out", r"message"),
+}
+
+NEGATION = (r"not", r"never", r"no(?!\s+(?:more|less|longer|later)\s+than)", r"none",
+            r"nothing", r"neither", r"nor", r"avoid", r"avoids", r"avoiding",
+            r"stay away from", r"without")
+
+
+def _compile(alts: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"(?<![\w-])(?:" + "|".join(alts) + r")(?![\w-])")
+
+
+_LIMIT_RE = {k: _compile(v) for k, v in LIMITS.items()}
+_URGENCY_RE = {k: _compile(v) for k, v in URGENCY.items()}
+_NEG_RE = _compile(NEGATION)
+# limit phrases that contain a negation word are removed before counting negations
+_LIMIT_WITH_NEG = _compile((r"no more than", r"not more than", r"no longer than",
+                            r"not longer than", r"no later than", r"not exceed",
+                            r"not to exceed", r"no less than", r"not less than"))
+
+
+@dataclass(frozen=True)
+class Markers:
+    limits: dict[str, list[str]]
+    urgency: dict[str, list[str]]
+    negations: list[str]
+
+
+def _negating_synonyms(source: str) -> list[str]:
+    """Plain phrases with a negation that stand for a lexicon term found in `source`."""
+    src = stems(source)
+    out = []
+    for t in plain_terms():
+        term_stems = tuple(stems(t.term))
+        n = len(term_stems)
+        if any(tuple(src[i:i + n]) == term_stems for i in range(len(src) - n + 1)):
+            out += [normalize(p) for p in t.plains if _NEG_RE.search(normalize(p))]
+    return out
+
+
+def find(text: str, *, ignore: list[str] = ()) -> Markers:
+    low = normalize(text)
+    for phrase in sorted(ignore, key=len, reverse=True):
+        low = low.replace(phrase, " ")
+    limits = {k: [m.group(0) for m in r.finditer(low)] for k, r in _LIMIT_RE.items()}
+    urgency = {k: [m.group(0) for m in r.finditer(low)] for k, r in _URGENCY_RE.items()}
+    negations = [m.group(0) for m in _NEG_RE.finditer(_LIMIT_WITH_NEG.sub(" ", low))]
+    return Markers({k: v for k, v in limits.items() if v}, {k: v for k, v in urgency.items() if v},
+                   negations)
+
+
+def _q(words: list[str]) -> str:
+    return ", ".join(f"'{w}'" for w in dict.fromkeys(words))
+
+
+def check(source: str, candidate: str) -> list[str]:
+    s = find(source)
+    c = find(candidate, ignore=_negating_synonyms(source))
+    reasons = []
+    if s.negations and len(c.negations) < len(s.negations):
+        reasons.append(
+            f"dropped negation: source says {_q(s.negations)} ({len(s.negations)}x), "
+            f"rewrite has {len(c.negations) or 'none'}"
+            + (f" ({_q(c.negations)})" if c.negations else "")
+        )
+    elif c.negations and not s.negations:
+        reasons.append(f"added negation: rewrite says {_q(c.negations)}, the source has no negation")
+    for name in LIMITS:
+        if name in s.limits and name not in c.limits:
+            reasons.append(f"dropped {name}: source says {_q(s.limits[name])}, the rewrite does not")
+        elif name in c.limits and name not in s.limits and name not in _ADD_OK:
+            reasons.append(f"added {name}: rewrite says {_q(c.limits[name])}, the source does not")
+    for name in URGENCY:
+        if name in s.urgency and name not in c.urgency:
+            reasons.append(f"lost urgency ({name}): source says {_q(s.urgency[name])}, the rewrite does not")
+        elif name in c.urgency and name not in s.urgency:
+            reasons.append(f"added urgency ({name}): rewrite says {_q(c.urgency[name])}, the source does not")
+    return reasons
