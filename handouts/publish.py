@@ -1,0 +1,344 @@
+"""Publish approved handouts: generate the docs folder, build, verify, swap atomically.
+
+    publish(project, items)
+      1. render every approved draft into a fresh docs folder (.handouts/docs.new-*),
+         with its PDF, the index page and the clinic's assets;
+      2. `mkdocs build --strict` (in-process) into a fresh folder beside site/ (site.new-*);
+      3. verify it: the page set equals the approved set, and the sanitiser scan
+         (handouts.sitescan) finds no script, handler, unsafe link or remote asset;
+      4. swap it in with one atomic rename (Linux renameat2 RENAME_EXCHANGE), keeping
+         the previous release as site.prev/ for `handouts publish --rollback`.
+
+Any failure raises PublishError with one clean line; site/ is then untouched. A
+build killed midway leaves only a site.new-* folder, removed by the next publish.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import logging
+import os
+import re
+import shutil
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+from handouts import render as rendering
+from handouts.config import Project
+from handouts.drafts import Draft, atomic_write
+from handouts.exceptions import PublishError
+from handouts.mkdocs_hooks import branding
+from handouts.signoff import HandoutStatus
+
+RESERVED_IDS = frozenset({"index", "assets", "search", "404", "sitemap", "pdf"})
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_STAGING = re.compile(r"^(?:site|docs)\.new-\d+-(\d+)$")
+
+
+@dataclass(frozen=True)
+class PublishItem:
+    draft: Draft  # content to publish (Draft.content() is exactly what was signed)
+    status: HandoutStatus  # approval, review_due, review_flag
+    grade: dict  # {"fk": float, "smog": float}
+
+
+def previous_dir(project: Project) -> Path:
+    return project.root / "site.prev"
+
+
+def docs_dir(project: Project) -> Path:
+    """The generated mkdocs docs folder that `mkdocs serve` previews (see mkdocs.yml)."""
+    return project.work / "docs"
+
+
+def publish(project: Project, items: list[PublishItem]) -> Path:
+    """Build the site from `items` (approved handouts only) and swap it in. Returns site/."""
+    _check_items(items)
+    config_file = project.root / "mkdocs.yml"
+    if not config_file.is_file():
+        config_file = rendering.DEFAULTS / "mkdocs.yml"  # the repository's own
+    if not config_file.is_file():
+        raise PublishError(f"mkdocs.yml: not found in {project.root}")
+    project.work.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(project)
+
+    stamp = f"{time.time_ns()}-{os.getpid()}"
+    new_docs = project.work / f"docs.new-{stamp}"
+    new_site = project.root / f"site.new-{stamp}"
+    try:
+        write_docs(project, items, new_docs)
+        build(config_file, new_docs, new_site, overrides=branding(project.settings))
+        problems = verify(new_site, items, project.settings.site.url)
+        if problems:
+            shown = "\n  ".join(problems[:20])
+            more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+            raise PublishError(f"the new site failed verification; site/ is unchanged:\n  {shown}{more}")
+        _install(new_site, project.site_dir, previous_dir(project))
+        _install(new_docs, docs_dir(project), None)
+    finally:
+        for leftover in (new_site, new_docs):
+            if leftover.exists():
+                shutil.rmtree(leftover, ignore_errors=True)
+    return project.site_dir
+
+
+def rollback(project: Project) -> Path:
+    """Restore the previous release (site.prev/); the current one becomes site.prev/."""
+    prev, site = previous_dir(project), project.site_dir
+    if not prev.is_dir():
+        raise PublishError("no previous release to roll back to (site.prev/ not found)")
+    if site.exists():
+        exchange(prev, site)
+    else:
+        os.rename(prev, site)
+    return site
+
+
+# -- 1. the docs folder ----------------------------------------------------------
+
+def _check_items(items: list[PublishItem]) -> None:
+    seen: set[str] = set()
+    for item in items:
+        hid = item.draft.id
+        if not _ID.match(hid) or hid in RESERVED_IDS:
+            raise PublishError(f"{hid!r}: not a usable page name; use a lowercase slug other than "
+                               f"{', '.join(sorted(RESERVED_IDS))}")
+        if hid in seen:
+            raise PublishError(f"{hid}: listed twice")
+        seen.add(hid)
+        if not item.status.is_publishable() or item.status.approval is None:
+            raise PublishError(f"{hid}: not approved; only approved handouts are published")
+        if item.status.approval.content_sha256 != item.draft.content_sha256():
+            raise PublishError(f"{hid}: the draft differs from the approved content; it needs a new approval")
+
+
+def write_docs(project: Project, items: list[PublishItem], docs: Path) -> None:
+    """Render every page, PDF and asset into `docs` (which must not exist yet)."""
+    from handouts import pdf as pdfs
+
+    settings = project.settings
+    env = rendering.environment(project)
+    clinic = rendering.clinic_context(settings.clinic)
+    docs.mkdir(parents=True)
+    assets = docs / "assets"
+    assets.mkdir()
+
+    logo = None
+    if settings.clinic.logo:
+        logo = project.site_config / settings.clinic.logo
+        if not logo.is_file() or logo.suffix.lower() not in (".svg", ".png", ".jpg", ".jpeg"):
+            raise PublishError(f"site_config/clinic.yaml: clinic.logo: {settings.clinic.logo} is not an "
+                               "SVG, PNG or JPEG file in site_config/")
+        shutil.copyfile(logo, assets / logo.name)
+    css = rendering.site_file(project, "assets/handouts.css")
+    if css is None:
+        raise PublishError("site_config/assets/handouts.css: not found")
+    shutil.copyfile(css, assets / "handouts.css")
+    (assets / "clinic.css").write_text(rendering.palette(settings.clinic.primary_color).css(), encoding="utf-8")
+    pdf_css_path = rendering.site_file(project, "templates/pdf.css")
+    pdf_css = pdf_css_path.read_text(encoding="utf-8") if pdf_css_path else ""
+
+    entries = []
+    for item in items:
+        h = rendering.handout_context(item)
+        web = rendering.handout_fragment(env, clinic, h, for_print=False)
+        page = rendering.markdown_page(env, "page.md.j2", h["title"], web)
+        (docs / f"{h['id']}.md").write_text(page, encoding="utf-8")
+        printed = rendering.handout_fragment(env, clinic, h, for_print=True)
+        data = pdfs.render_pdf(env, clinic=clinic, handout=h, body_html=printed,
+                               paper=settings.site.paper, site_url=settings.site.url,
+                               logo=logo, css=pdf_css)
+        (docs / h["id"]).mkdir()
+        (docs / h["id"] / h["pdf_name"]).write_bytes(data)
+        entries.append({"id": h["id"], "title": h["title"], "also_called": h["also_called"]})
+
+    groups: dict[str, list[dict]] = {}
+    for e in sorted(entries, key=lambda e: e["title"].casefold()):
+        first = e["title"][:1].upper()
+        groups.setdefault(first if first.isalpha() else "#", []).append(e)
+    index = rendering.sanitize(rendering.render(env, "index.html.j2", clinic=clinic, groups=list(groups.items())))
+    (docs / "index.md").write_text(
+        rendering.markdown_page(env, "page.md.j2", "Patient handouts", index), encoding="utf-8")
+
+
+# -- 2. the build ----------------------------------------------------------------
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage().splitlines()[0] if record.getMessage() else "")
+
+
+def build(config_file: Path, docs: Path, site: Path, overrides: dict | None = None) -> None:
+    """`mkdocs build --strict` of `docs` into `site`, in-process, quietly."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    logger = logging.getLogger("mkdocs")
+    collect = _Collect()
+    saved = logger.propagate, logger.level, list(logger.handlers)
+    for h in saved[2]:
+        logger.removeHandler(h)
+    logger.addHandler(collect)
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    try:
+        config = load_config(config_file=str(config_file), docs_dir=str(docs), site_dir=str(site),
+                             strict=True, **(overrides or {}))
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except (MkDocsException, SystemExit) as exc:
+        detail = "; ".join(m for m in collect.messages if m) or str(exc)
+        raise PublishError(f"mkdocs build --strict failed; site/ is unchanged: {detail}") from exc
+    except PublishError:
+        raise
+    except Exception as exc:
+        raise PublishError(f"mkdocs build failed; site/ is unchanged: {type(exc).__name__}: {exc}") from exc
+    finally:
+        logger.removeHandler(collect)
+        logger.propagate, logger.level = saved[0], saved[1]
+        for h in saved[2]:
+            logger.addHandler(h)
+
+
+# -- 3. verification -------------------------------------------------------------
+
+def expected_pages(items: list[PublishItem]) -> set[str]:
+    return {"index.html", "404.html"} | {f"{i.draft.id}/index.html" for i in items}
+
+
+def verify(site: Path, items: list[PublishItem], site_url: str = "/") -> list[str]:
+    """Every reason not to serve `site`, one line each (empty: serve it)."""
+    from urllib.parse import urlsplit
+
+    from handouts.sitescan import scan_site
+
+    base_path = urlsplit(site_url).path or "/"
+    base_path = base_path if base_path.endswith("/") else base_path + "/"
+
+    problems = []
+    ids = {i.draft.id for i in items}
+    pages = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+    want = expected_pages(items)
+    if pages != want:
+        if want - pages:
+            problems.append(f"pages missing: {', '.join(sorted(want - pages))}")
+        if pages - want:
+            problems.append(f"pages not approved for publication: {', '.join(sorted(pages - want))}")
+    pdfs = {p.relative_to(site).as_posix() for p in site.rglob("*.pdf")}
+    want_pdfs = {f"{i}/{i}.pdf" for i in ids}
+    if pdfs != want_pdfs:
+        problems.append(f"PDFs differ from the approved set: have {sorted(pdfs)}, want {sorted(want_pdfs)}")
+    problems += _check_sitemap(site, ids, site_url)
+    problems += _check_search_locations(site, ids)
+    problems += scan_site(site, base_path)
+    return problems
+
+
+def _page_of(location: str) -> str:
+    path = location.split("#")[0].strip("/")
+    return path.split("/")[-1] if path else ""
+
+
+def _check_sitemap(site: Path, ids: set[str], site_url: str) -> list[str]:
+    path = site / "sitemap.xml"
+    if not path.exists():
+        return []
+    try:
+        locs = [el.text or "" for el in ET.parse(path).getroot().iter() if el.tag.endswith("loc")]
+    except ET.ParseError as exc:
+        return [f"sitemap.xml: not valid XML ({exc})"]
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    extra = sorted({_page_of(u[len(base):] if u.startswith(base) else u) for u in locs} - ids - {""})
+    return [f"sitemap.xml lists pages not approved for publication: {', '.join(extra)}"] if extra else []
+
+
+def _check_search_locations(site: Path, ids: set[str]) -> list[str]:
+    import json
+
+    path = site / "search" / "search_index.json"
+    if not path.exists():
+        return ["search/search_index.json: missing (offline search needs it)"]
+    try:
+        docs = json.loads(path.read_text(encoding="utf-8")).get("docs", [])
+    except ValueError:
+        return []  # reported by the scan
+    extra = sorted({_page_of(str(d.get("location", ""))) for d in docs} - ids - {""})
+    return [f"search index has pages not approved for publication: {', '.join(extra)}"] if extra else []
+
+
+# -- 4. the swap -----------------------------------------------------------------
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def exchange(a: Path, b: Path) -> None:
+    """Swap two paths atomically (renameat2 RENAME_EXCHANGE); a rename pair where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        renameat2 = None
+    if renameat2 is not None:
+        renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+        if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+            return
+        err = ctypes.get_errno()
+        if err not in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+            raise PublishError(f"could not swap {Path(a).name} and {Path(b).name}: {os.strerror(err)}")
+    tmp = Path(b).with_name(Path(b).name + ".swap")
+    os.rename(b, tmp)
+    os.rename(a, b)
+    os.rename(tmp, a)
+
+
+def _install(new: Path, live: Path, keep_as: Path | None) -> None:
+    """Make `new` the live folder; the old live folder becomes `keep_as` (or is removed)."""
+    if live.exists():
+        exchange(new, live)  # now `new` holds the old release
+        if keep_as is not None:
+            if keep_as.exists():
+                shutil.rmtree(keep_as)
+            os.rename(new, keep_as)
+        else:
+            shutil.rmtree(new)
+    else:
+        os.rename(new, live)
+
+
+def _remove_stale_staging(project: Project) -> None:
+    """Remove site.new-* / docs.new-* folders left by a build that was killed."""
+    for folder in (project.root, project.work):
+        for path in folder.glob("*.new-*"):
+            m = _STAGING.match(path.name)
+            if not m or not path.is_dir():
+                continue
+            pid = int(m.group(1))
+            if pid != os.getpid() and _alive(pid):
+                continue
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+__all__ = ["PublishItem", "publish", "rollback", "verify", "write_docs", "build", "exchange",
+           "atomic_write"]
