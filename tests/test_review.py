@@ -1,0 +1,393 @@
+"""The review page: forms, cross-site refusals, escaping, edits; and a real browser approving a handout."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import http.server
+import json
+import os
+import shutil
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from handouts import audit, review, signoff
+from handouts.drafts import load_draft, save_draft, save_json, provenance_path
+from handouts.exceptions import HandoutsError
+from handouts.signoff import State
+from signoff_support import PROVENANCE, REVIEWER, T0, make_draft, project, report_for
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+SHEET_TEXT = b"id: acne\ntitle: Acne\n"
+SHEET = hashlib.sha256(SHEET_TEXT).hexdigest()
+
+
+class FakeLoader(review.Loader):
+    """Reads the project's files; checks are scripted (no model, no lexicons)."""
+
+    def report(self, handout_id, draft):
+        return report_for(draft, findings=[
+            {"severity": "warning", "check": "jargon", "fact": "about.1", "message": "hard word: follicles"},
+            {"severity": "warning", "check": "grade", "fact": None, "message": "grade 6.4 is above 6"}],
+            hard_words=["follicles"])
+
+    def check_rewrite(self, source, text, *, section, glossary):
+        if "twice a day" in text and "twice" not in source:
+            return review.Verdict(False, ("frequency changed: 'once daily' became 'twice a day'",))
+        return review.Verdict(True, ())
+
+
+def _clinic(tmp_path, draft=None):
+    p = project(tmp_path)
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources/acne.yaml").write_bytes(SHEET_TEXT)
+    save_draft(p.drafts, draft or make_draft(sheet=SHEET))
+    save_json(provenance_path(p.drafts, "acne"), dict(PROVENANCE, facts={"treatment.1": {"status": "simplified"}}))
+    return p
+
+
+@pytest.fixture
+def app(tmp_path):
+    p = _clinic(tmp_path)
+    return review.ReviewApp(p, FakeLoader(p), port=8765)
+
+
+HOST = {"Host": "127.0.0.1:8765"}
+
+
+def _post(app, path, fields, headers=None, token=True):
+    fields = dict(fields)
+    if token:
+        fields.setdefault("csrf", app.csrf)
+    h = {**HOST, "Content-Type": "application/x-www-form-urlencoded", "Origin": "http://127.0.0.1:8765",
+         **(headers or {})}
+    return app.handle("POST", path, h, urllib.parse.urlencode(fields).encode("utf-8"))
+
+
+def _approve_fields(app, **kw):
+    d = app.loader.draft("acne")
+    return {"name": "Dana Reyes", "credentials": "MD, FAAD", "confirm": "yes",
+            "content_sha256": d.content_sha256(), **kw}
+
+
+def _status(app):
+    d = app.loader.draft("acne")
+    return signoff.status_of(app.project, "acne", d, sheet_sha256=SHEET, report=report_for(d))
+
+
+# -- pages --------------------------------------------------------------------------------
+
+
+def test_queue_lists_handouts_awaiting_review(app):
+    r = app.handle("GET", "/", HOST)
+    body = r.body.decode()
+    assert r.status == 200 and 'href="/h/acne"' in body and "awaiting review" in body
+
+
+def test_handout_page_shows_facts_and_sentences_side_by_side_with_findings(app):
+    body = app.handle("GET", "/h/acne", HOST).body.decode()
+    assert 'id="fact-treatment.1"' in body
+    assert ('<a class="sentence" id="s-treatment.1-1" href="#fact-treatment.1" title="from treatment.1">'
+            'Put adapalene 0.1% gel on once a day at night.</a>') in body
+    assert "Not simplified: no rewrite passed the checks" in body  # treatment.2
+    assert "warning: hard word: follicles" in body and "warning: grade 6.4 is above 6" in body
+    assert '<span class="hard">follicles</span>' in body
+    assert "Flesch-Kincaid 5.8</strong>" in body and "SMOG 7.1" in body
+    assert "Never approved before." in body
+
+
+def test_unknown_pages_and_methods(app):
+    assert app.handle("GET", "/h/eczema", HOST).status == 404
+    assert app.handle("GET", "/h/../etc", HOST).status == 404
+    assert app.handle("GET", "/h/acne/approve", HOST).status == 405
+
+
+# -- cross-site refusals ----------------------------------------------------------------------
+
+
+def test_a_foreign_host_header_is_refused_even_for_reading(app):
+    r = app.handle("GET", "/", {"Host": "evil.example:8765"})
+    assert r.status == 403 and b"unknown Host header" in r.body
+    assert app.handle("GET", "/", {}).status == 403
+
+
+@pytest.mark.parametrize("headers, token, message", [
+    ({}, False, b"missing or wrong CSRF token"),
+    ({"Origin": "https://evil.example"}, True, b"Origin does not match"),
+    ({"Origin": "null"}, True, b"Origin does not match"),
+    ({"Origin": "http://127.0.0.1:9999"}, True, b"Origin does not match"),
+    ({"Sec-Fetch-Site": "cross-site"}, True, b"Sec-Fetch-Site"),
+    ({"Host": "127.0.0.1.evil.example:8765"}, True, b"unknown Host header"),
+])
+def test_cross_site_posts_are_refused(app, tmp_path, headers, token, message):
+    r = _post(app, "/h/acne/approve", _approve_fields(app), headers, token=token)
+    assert r.status == 403 and message in r.body
+    assert not (tmp_path / "signoffs/audit.jsonl").exists()
+
+
+def test_a_wrong_token_is_refused(app, tmp_path):
+    r = _post(app, "/h/acne/approve", _approve_fields(app, csrf="x" * 43))
+    assert r.status == 403 and not (tmp_path / "signoffs/audit.jsonl").exists()
+
+
+def test_only_form_encoded_posts_are_accepted(app):
+    r = app.handle("POST", "/h/acne/approve", {**HOST, "Content-Type": "application/json"}, b"{}")
+    assert r.status == 415
+
+
+# -- approve, request changes ------------------------------------------------------------------
+
+
+def test_approve_through_the_app(app, tmp_path):
+    r = _post(app, "/h/acne/approve", _approve_fields(app))
+    assert (r.status, r.location) == (303, "/h/acne?done=approved")
+    st = _status(app)
+    assert st.state is State.APPROVED and st.approval.reviewer == "Dana Reyes"
+    assert st.approval.provenance == {"model": PROVENANCE["model"], "prompt_version": "rewrite-v1",
+                                      "params": PROVENANCE["params"], "candidates_per_fact": None}
+    body = app.handle("GET", "/h/acne?done=approved", HOST).body.decode()
+    assert "Approved for publication. Run `handouts build` to publish it." in body
+    assert "Approved for publication by <strong>Dana Reyes, MD, FAAD</strong>" in body
+
+
+def test_approval_needs_the_explicit_confirmation(app, tmp_path):
+    fields = _approve_fields(app)
+    del fields["confirm"]
+    r = _post(app, "/h/acne/approve", fields)
+    assert r.status == 409
+    assert ("tick the box to confirm the meaning of your signature: &#34;approved for publication&#34;"
+            in r.body.decode())
+    assert not (tmp_path / "signoffs/audit.jsonl").exists()
+
+
+@pytest.mark.parametrize("name, credentials, message", [
+    ("Reyes, Dana", "MD", "printed name: write it without commas, e.g. Dana Reyes"),
+    ("Dana Reyes", "", "give your printed name and your credentials (e.g. MD, FAAD)"),
+])
+def test_approval_needs_a_printed_name_and_credentials(app, name, credentials, message):
+    r = _post(app, "/h/acne/approve", _approve_fields(app, name=name, credentials=credentials))
+    assert r.status == 409 and message in r.body.decode()
+
+
+def test_approving_text_that_changed_since_the_page_was_opened_is_refused(app, tmp_path):
+    r = _post(app, "/h/acne/approve", _approve_fields(app, content_sha256="0" * 64))
+    assert r.status == 409
+    assert "acne: cannot approve: the draft changed since you opened it; reload it" in r.body.decode()
+    assert not (tmp_path / "signoffs/audit.jsonl").exists()
+
+
+def test_request_changes_shows_the_reason(app):
+    r = _post(app, "/h/acne/reject", {"name": "Sam Okafor", "credentials": "MD", "reason": "Say 'at night' first",
+                                      "content_sha256": app.loader.draft("acne").content_sha256()})
+    assert r.status == 303
+    assert _status(app).state is State.CHANGES_REQUESTED
+    body = app.handle("GET", "/h/acne", HOST).body.decode()
+    assert "by Sam Okafor, MD on" in body and "&ldquo;Say &#39;at night&#39; first&rdquo;" in body
+
+
+# -- editing --------------------------------------------------------------------------------
+
+
+def test_an_edit_is_checked_saved_logged_marked_and_voids_the_approval(app, tmp_path):
+    _post(app, "/h/acne/approve", _approve_fields(app))
+    before = app.loader.draft("acne").content_sha256()
+    r = _post(app, "/h/acne/edit", {"fact": "treatment.1", "text": "At night,  put adapalene 0.1% gel\non once daily.",
+                                     "name": "Dana Reyes", "credentials": "MD", "content_sha256": before})
+    assert (r.status, r.location) == (303, "/h/acne?done=edited")
+    d = load_draft(tmp_path / "drafts", "acne")
+    f = d.sections[1].facts[0]
+    assert (f.text, f.status) == ("At night, put adapalene 0.1% gel on once daily.", "edited")
+    e = audit.events(app.project)[-1]
+    assert (e["event"], e["by"], e["fact"], e["old"], e["new"]) == (
+        "edit", "Dana Reyes, MD", "treatment.1", "Put adapalene 0.1% gel on once a day at night.", f.text)
+    prov = json.loads((tmp_path / "drafts/acne.provenance.json").read_text())["facts"]["treatment.1"]
+    assert prov["edited_by_clinician"] is True and prov["edited_by"] == "Dana Reyes, MD"
+    st = _status(app)
+    assert st.state is State.AWAITING_REVIEW and not st.is_publishable()
+    body = app.handle("GET", "/h/acne", HOST).body.decode()
+    assert '<span class="removed">- - Put adapalene 0.1% gel on once a day at night.</span>' in body
+    assert '<span class="added">+ - At night, put adapalene 0.1% gel on once daily.</span>' in body
+
+
+def test_an_edit_the_checks_reject_is_not_saved_and_says_why(app, tmp_path):
+    before = (tmp_path / "drafts/acne.yaml").read_bytes()
+    r = _post(app, "/h/acne/edit", {"fact": "treatment.1", "text": "Put the gel on twice a day.",
+                                     "name": "Dana Reyes", "credentials": "MD",
+                                     "content_sha256": app.loader.draft("acne").content_sha256()})
+    body = r.body.decode()
+    assert r.status == 422
+    assert "treatment.1: your correction was not saved; the checks found:" in body
+    assert "<li>frequency changed: &#39;once daily&#39; became &#39;twice a day&#39;</li>" in body
+    assert ">Put the gel on twice a day.</textarea>" in body  # what they typed is kept for them
+    assert (tmp_path / "drafts/acne.yaml").read_bytes() == before
+    assert not (tmp_path / "signoffs/audit.jsonl").exists()
+
+
+def test_editing_an_unknown_fact_is_refused(app):
+    r = _post(app, "/h/acne/edit", {"fact": "nope.9", "text": "x", "name": "A", "credentials": "MD",
+                                     "content_sha256": app.loader.draft("acne").content_sha256()})
+    assert r.status == 409 and "acne: no fact &#39;nope.9&#39; in this draft" in r.body.decode()
+
+
+# -- escaping --------------------------------------------------------------------------------
+
+
+def test_everything_displayed_is_escaped(tmp_path):
+    evil = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    d = make_draft(sheet=SHEET, title="Acne " + evil)
+    d.sections[0].facts[0].text = "Pores " + evil
+    d.sections[0].facts[0].source = "Source " + evil
+    p = _clinic(tmp_path, d)
+    app = review.ReviewApp(p, FakeLoader(p), port=8765)
+    signoff.reject(p, "acne", "Eve, MD", "reason " + evil, draft=d)
+    for path in ("/", "/h/acne"):
+        body = app.handle("GET", path, HOST).body.decode()
+        assert "<script>" not in body and "<img" not in body
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;&#34;&gt;&lt;img src=x onerror=alert(2)&gt;" in body
+
+
+# -- the server ---------------------------------------------------------------------------------
+
+
+def test_the_server_listens_on_127_0_0_1_only(tmp_path):
+    p = _clinic(tmp_path)
+    with pytest.raises(HandoutsError, match=r"^the review page only listens on 127.0.0.1, not '0.0.0.0'$"):
+        review.serve(p, host="0.0.0.0", port=0)
+    server = review.ReviewServer(p, 0, FakeLoader(p), quiet=True)
+    try:
+        assert server.server_address[0] == "127.0.0.1"
+        server.start_in_thread()
+        with urllib.request.urlopen(server.url, timeout=10) as resp:
+            assert resp.status == 200
+            assert resp.headers["X-Frame-Options"] == "DENY"
+            assert "frame-ancestors 'none'" in resp.headers["Content-Security-Policy"]
+            assert resp.headers["Cache-Control"] == "no-store"
+        req = urllib.request.Request(server.url + "h/acne/approve", data=b"csrf=bad", method="POST",
+                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+        with pytest.raises(urllib.error.HTTPError) as exc:
+            urllib.request.urlopen(req, timeout=10)
+        assert exc.value.code == 403
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# -- a real browser -------------------------------------------------------------------------------
+
+
+def _browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    return sync_api
+
+
+@pytest.fixture
+def live(tmp_path):
+    p = _clinic(tmp_path)
+    server = review.ReviewServer(p, 0, FakeLoader(p), quiet=True)
+    server.start_in_thread()
+    yield p, server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def page():
+    sync_api = _browser()
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser.new_page()
+        finally:
+            browser.close()
+
+
+@pytest.mark.browser
+def test_browser_approves_a_handout_end_to_end(live, page, tmp_path):
+    p, server = live
+    page.goto(server.url)
+    page.click("#open-acne")
+    assert page.text_content("#state").startswith("State: awaiting review")
+    # each sentence links to its fact
+    page.click('[id="s-treatment.1-1"]')
+    assert page.url.endswith("#fact-treatment.1")
+    page.fill("#approve-name", "Dana Reyes")
+    page.fill("#approve-credentials", "MD, FAAD")
+    page.check("#approve-confirm")
+    page.click("#approve-submit")
+    page.wait_for_url("**/h/acne?done=approved")
+    assert "Approved for publication. Run" in page.text_content("#notice")
+    assert "Dana Reyes, MD, FAAD" in page.text_content("#signature")
+
+    rec = json.loads((tmp_path / "signoffs/acne.json").read_text(encoding="utf-8"))["records"][-1]
+    assert (rec["kind"], rec["reviewer"], rec["credentials"], rec["meaning"]) == (
+        "approval", "Dana Reyes", "MD, FAAD", "approved for publication")
+    assert rec["content_sha256"] == load_draft(tmp_path / "drafts", "acne").content_sha256()
+    line = audit.events(p)[-1]
+    assert (line["event"], line["id"], line["record"]) == ("approve", "acne", rec)
+    assert audit.verify(p) == []
+
+
+@pytest.mark.browser
+def test_browser_edit_then_the_diff_shows_it(live, page, tmp_path):
+    p, server = live
+    d = load_draft(tmp_path / "drafts", "acne")
+    signoff.approve(p, "acne", REVIEWER, draft=d, sheet_sha256=SHEET, provenance={}, report=report_for(d), now=T0)
+    page.goto(server.url + "h/acne")
+    assert page.text_content("#diff").strip().endswith("on 2026-01-15.")  # "No changes since ..."
+    page.click('[id="edit-treatment.1"] >> xpath=..')  # open the <details>
+    form = page.locator('[id="edit-treatment.1"]')
+    form.locator("textarea").fill("At night, put adapalene 0.1% gel on once daily.")
+    form.locator('input[name="name"]').fill("Dana Reyes")
+    form.locator('input[name="credentials"]').fill("MD")
+    form.locator("button").click()
+    page.wait_for_url("**/h/acne?done=edited")
+    assert load_draft(tmp_path / "drafts", "acne").sections[1].facts[0].status == "edited"
+    assert audit.events(p)[-1]["event"] == "edit"
+    assert page.text_content("#diff .added") == "+ - At night, put adapalene 0.1% gel on once daily."
+    assert page.text_content("#diff .removed") == "- - Put adapalene 0.1% gel on once a day at night."
+    assert page.text_content("#state").startswith("State: awaiting review")
+
+
+@pytest.mark.browser
+def test_browser_cross_site_form_post_is_refused(live, page, tmp_path):
+    p, server = live
+    # The attacker's page, on another origin, knows the form fields and even the token.
+    d = load_draft(tmp_path / "drafts", "acne")
+    fields = {"csrf": server.app.csrf, "name": "Mallory", "credentials": "MD", "confirm": "yes",
+              "content_sha256": d.content_sha256()}
+    inputs = "".join(f'<input type="hidden" name="{k}" value="{v}">' for k, v in fields.items())
+    evil_html = (f'<html><body><form method="post" action="{server.url}h/acne/approve">{inputs}'
+                 f'<button id="go">Win a prize</button></form></body></html>').encode()
+
+    class Evil(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(evil_html)
+
+        def log_message(self, *a):
+            pass
+
+    evil = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Evil)
+    threading.Thread(target=evil.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{evil.server_address[1]}/")
+        with page.expect_response(lambda r: "/approve" in r.url) as resp:
+            page.click("#go")
+        assert resp.value.status == 403
+        assert "cross-site form post refused" in page.text_content("#error")
+    finally:
+        evil.shutdown()
+        evil.server_close()
+    assert not (tmp_path / "signoffs/audit.jsonl").exists()
+    assert not (tmp_path / "signoffs/acne.json").exists()
