@@ -32,6 +32,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import jinja2
+from markupsafe import Markup, escape
 
 from handouts import audit, signoff
 from handouts.drafts import EDITED, Draft, load_draft, load_json, provenance_path, report_path, save_draft, save_json
@@ -185,6 +186,16 @@ def signoff_split(text: str) -> list[str]:
     return split_sentences(text)
 
 
+def mark_hard(text: str, words) -> Markup:
+    """Escape `text`, then wrap each hard word in <mark class="hard">."""
+    out = str(escape(text))
+    terms = sorted({str(escape(w)) for w in words or [] if str(w).strip()}, key=len, reverse=True)
+    if terms:
+        pattern = re.compile(r"(?<![\w&])(" + "|".join(re.escape(t) for t in terms) + r")(?!\w)", re.IGNORECASE)
+        out = pattern.sub(lambda m: f'<mark class="hard">{m.group(1)}</mark>', out)
+    return Markup(out)
+
+
 # -- page models -----------------------------------------------------------------------
 
 
@@ -298,6 +309,7 @@ class ReviewApp:
             loader=jinja2.PackageLoader("handouts", "templates"),
             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         )
+        self.env.filters["mark_hard"] = mark_hard
 
     # security -----------------------------------------------------------------
     def allowed_hosts(self) -> set[str]:

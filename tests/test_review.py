@@ -98,7 +98,8 @@ def test_handout_page_shows_facts_and_sentences_side_by_side_with_findings(app):
             'Put adapalene 0.1% gel on once a day at night.</a>') in body
     assert "Not simplified: no rewrite passed the checks" in body  # treatment.2
     assert "warning: hard word: follicles" in body and "warning: grade 6.4 is above 6" in body
-    assert '<span class="hard">follicles</span>' in body
+    assert '<span class="hard">follicles</span>' in body  # listed, and marked where it is used:
+    assert 'It starts in the hair <mark class="hard">follicles</mark> and oil glands.</a>' in body
     assert "Flesch-Kincaid 5.8</strong>" in body and "SMOG 7.1" in body
     assert "Never approved before." in body
 
@@ -237,6 +238,13 @@ def test_editing_an_unknown_fact_is_refused(app):
 
 
 # -- escaping --------------------------------------------------------------------------------
+
+
+def test_mark_hard_escapes_first_then_marks_whole_words():
+    assert str(review.mark_hard("<b>Pruritus</b> & pruritic itch", ["pruritus", "b"])) == (
+        '&lt;<mark class="hard">b</mark>&gt;<mark class="hard">Pruritus</mark>&lt;/<mark class="hard">b</mark>&gt; '
+        '&amp; pruritic itch')
+    assert str(review.mark_hard("a <script>", ["<script>"])) == 'a <mark class="hard">&lt;script&gt;</mark>'
 
 
 def test_everything_displayed_is_escaped(tmp_path):
