@@ -191,12 +191,23 @@ def repair(text: str, glossary: Mapping[str, str] | None = None) -> str:
     """
     pattern, table = _repair_regex()
     skip = {_spaced(k) for k in (glossary or {})}
-
-    def sub(m: re.Match) -> str:
+    out: list[str] = []
+    pos = 0
+    for m in pattern.finditer(text):
         found = m.group(1)
         key = _spaced(found)
         if key not in table or key in skip:
-            return found
-        return _match_case(found, table[key])
-
-    return pattern.sub(sub, text)
+            continue
+        plain = _match_case(found, table[key])
+        if plain.lower() in text[m.end():m.end() + len(plain) + 6].lower():
+            continue  # already explained right after: "phototherapy (light therapy)"
+        before = "".join(out) + text[pos:m.start()]
+        article = re.search(r"\b([Aa]n?)\s+$", before)
+        if article:  # "an injection" -> "a shot"
+            want = "an" if plain[:1].lower() in "aeiou" else "a"
+            a = article.group(1)
+            want = want.capitalize() if a[0].isupper() else want
+            before = before[:article.start(1)] + want + before[article.end(1):]
+        out = [before, plain]
+        pos = m.end()
+    return "".join(out) + text[pos:]

@@ -130,15 +130,24 @@ def analyse(source: str, candidate: str, *, glossary: Mapping[str, str] | None =
             for p in plains:
                 if p and _find(p, s_st):
                     allowed |= set(t_st)
-    # longest terms first; a shorter term inside a longer one is covered by it
-    hits.sort(key=lambda h: -len(h[1]))
+    # one entry per term (lexicon and glossary merged); longest terms first, so a
+    # shorter term inside a longer one is covered by it
+    merged: dict[tuple[str, ...], tuple] = {}
+    for label, t_st, plains, starts in hits:
+        if t_st in merged:
+            first = merged[t_st]
+            merged[t_st] = (first[0], t_st, first[2] + tuple(plains), starts)
+        else:
+            merged[t_st] = (label, t_st, tuple(plains), starts)
+    hits = sorted(merged.values(), key=lambda h: -len(h[1]))
+    for label, t_st, plains, starts in hits:
+        for p in plains:
+            allowed |= set(p)
+        allowed |= set(t_st)
     for label, t_st, plains, starts in hits:
         span = {i + k for i in starts for k in range(len(t_st))}
         if span <= covered:
             continue
-        for p in plains:
-            allowed |= set(p)
-        allowed |= set(t_st)
         options = [t_st] + [p for p in plains if p]
         kept = any(
             _find(opt, c_st) or (_content(opt) and all(_in(s, c_pool) for s in _content(opt)))

@@ -57,7 +57,12 @@ def _non_latin(text: str) -> list[str]:
     return list(dict.fromkeys(ch for ch in text if ch.isalpha() and ord(ch) > 0x24F))
 
 
-def _loops(words: list[str]) -> str | None:
+def _loops(words: list[str], text: str = "") -> str | None:
+    sentences = [" ".join(tokens(s)) for s in re.split(r"(?<=[.!?])\s+", text) if tokens(s)]
+    if sentences:
+        sentence, count = Counter(sentences).most_common(1)[0]
+        if count >= 2:
+            return f"the sentence '{sentence}' {count} times"
     run = 1
     for a, b in zip(words, words[1:]):
         run = run + 1 if a == b else 1
@@ -108,8 +113,8 @@ def check(source: str, candidate: str) -> list[str]:
         unknown = [w for w in words if w not in known and w not in src]
         if len(unknown) / len(words) > 0.4:
             reasons.append(f"not English prose: {len(unknown)} of {len(words)} words are not English words")
-    loop = _loops(words)
-    if loop and not _loops(tokens(source)):
+    loop = _loops(words, text)
+    if loop and not _loops(tokens(source), source):
         reasons.append(f"repetition loop: {loop}")
     n_src = len(tokens(source))
     if len(text) > MAX_CHARS or len(words) > max(MAX_WORDS, 3 * n_src):

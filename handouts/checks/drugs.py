@@ -78,7 +78,7 @@ def check(source: str, candidate: str) -> list[str]:
     for g, m in c_gen.items():
         if g not in s_gen:
             reasons.append(f"added drug: rewrite names '{m.name}', which the source does not")
-    for g in s_gen.keys() & c_gen.keys():
+    for g in [g for g in s_gen if g in c_gen]:
         s_str = {m.strength for m in src if m.generic == g and m.strength}
         c_str = {m.strength for m in cand if m.generic == g and m.strength}
         if c_str and s_str != c_str:

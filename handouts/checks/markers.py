@@ -77,6 +77,8 @@ def _negating_synonyms(source: str) -> list[str]:
     for t in plain_terms():
         term_stems = tuple(stems(t.term))
         n = len(term_stems)
+        if _NEG_RE.search(normalize(t.term)):
+            continue  # "avoid" -> "do not use": the source has the negation itself
         if any(tuple(src[i:i + n]) == term_stems for i in range(len(src) - n + 1)):
             out += [normalize(p) for p in t.plains if _NEG_RE.search(normalize(p))]
     return out

@@ -130,7 +130,7 @@ _PATTERNS = (
     _pattern("freq_every_n", rf"every\s+(?P<n>other|{R})\s+(?P<p>{PERIOD})s?\b"),
     _pattern("freq_each", rf"(?:every|each|per|once\s+a|a)\s+(?P<p>{PERIOD})\b(?!\s+(?:or|and)\s+two)"),
     _pattern("freq_adv", rf"(?P<a>{ADV})\b"),
-    _pattern("spf", rf"spf\s*(?P<n>{R})(?![\d.])"),
+    _pattern("spf", rf"spf\s*(?:of\s+)?(?P<n>{R})(?!\d|\.\d)"),
     _pattern("spf", rf"(?P<n>{R})\s*spf\b"),
     _pattern("measure", rf"(?P<n>{R})\s*-?\s*(?P<u>{_UNIT_RE})(?![a-z])"),
     _pattern("number", rf"(?P<n>\d+(?:,\d{{3}})*(?:\.\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?)(?![\w])"),

@@ -1,0 +1,259 @@
+"""The plain-language report on a whole handout (PEMAT and CDC Clear Communication Index).
+
+`handout_report(draft)` is pure and JSON-able. It measures:
+- reading grade, Flesch-Kincaid and SMOG, on the patient prose only;
+- the share of sentences over 20 words, and of passive sentences;
+- medical terms used without explanation (lexicon terms not in the glossary and not
+  explained in the same text);
+- numbers the reader has to calculate with (fractions, "1 in 4", "x% of", per-kg doses);
+- whether a summary comes first and whether the text speaks to "you" with actions;
+- skin of color: the section is present, and colour words like "red" or "pink" come
+  with how the change looks on darker skin;
+- the share of facts that fell back to the clinician's text (not simplified).
+
+Errors make `passed` false (no prose, no skin-of-color section); the rest are
+warnings for the reviewer. `format_report_table` renders it for `handouts check`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Mapping
+
+from handouts.checks.readability import readability, strip_markdown
+from handouts.lexicon import plain_terms, stems, tokens
+
+if TYPE_CHECKING:  # pragma: no cover
+    from handouts.drafts import Draft
+
+LONG_SENTENCE_WORDS = 20
+MAX_LONG_SHARE = 0.2
+MAX_PASSIVE_SHARE = 0.2
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+_PASSIVE = re.compile(
+    r"\b(?:am|is|are|was|were|be|been|being|get|gets|got|gotten)\s+(?:\w+ly\s+|not\s+)?"
+    r"(?:\w+ed|known|made|done|seen|given|taken|shown|worn|caused|found|born|spread|"
+    r"written|driven|thrown|grown|bitten|hidden|broken|chosen|eaten|forgotten|held|kept|left|"
+    r"lost|paid|put|sold|sent|told|understood|brought|bought|caught|taught|thought)\b",
+    re.I,
+)
+# -ed words that are adjectives after "be" rather than passives
+_NOT_PASSIVE = {"tired", "interested", "worried", "pleased", "scared", "concerned", "excited",
+                "used", "supposed", "married", "inherited", "needed", "related", "red",
+                "bored", "advised", "infected", "inflamed", "irritated", "cracked",
+                "raised", "swollen", "blocked", "clogged", "damaged", "limited"}
+_CALC = (
+    (re.compile(r"\b\d+\s*/\s*\d+\b"), "a fraction"),
+    (re.compile(r"\b\d+\s+(?:in|out of)\s+(?:every\s+)?\d+\b", re.I), "a ratio"),
+    (re.compile(r"\b\d+(?:\.\d+)?\s*%\s+of\b", re.I), "a percentage of a group"),
+    (re.compile(r"\b(?:per|/)\s*(?:kg|kilogram|pound|lb)\b", re.I), "a dose by body weight"),
+    (re.compile(r"\b\d+\s*(?:x|times)\s+(?:as|more|less)\b", re.I), "a multiple"),
+)
+_IMPERATIVE = re.compile(
+    r"^(?:please\s+)?(?:use|apply|put|wash|rinse|avoid|call|see|ask|tell|keep|try|stop|start|"
+    r"take|wear|choose|pat|gently|do|don't|never|always|protect|cover|check|look|moisturize|"
+    r"leave|get|seek|go|talk|limit|remember|make|give|follow|store|read)\b",
+    re.I,
+)
+_COLOUR = re.compile(r"\b(?:red|redder|reddish|redness|pink|pinkish|pinker|rosy|flushed)\b", re.I)
+_DARK_NOTE = re.compile(
+    r"\b(?:darker|dark|brown|black|deeper)\s+(?:skin|tones?|complexions?)\b|\b(?:purple|purplish|"
+    r"violet|gray|grey|grayish|greyish|ashy|brown|darker)\b",
+    re.I,
+)
+
+
+def _sentences(text: str) -> list[str]:
+    text = " ".join(strip_markdown(text).split())
+    return [s for s in _SENTENCE_END.split(text) if s.strip()] if text else []
+
+
+def _is_passive(sentence: str) -> bool:
+    for m in _PASSIVE.finditer(sentence):
+        if m.group(0).split()[-1].lower() not in _NOT_PASSIVE:
+            return True
+    return False
+
+
+def _clinical_terms() -> list[tuple[str, tuple[str, ...], tuple[tuple[str, ...], ...]]]:
+    out = []
+    for t in plain_terms():
+        if t.plains[0].lower() == t.term.lower() or t.category in ("general", "instruction", "time"):
+            continue
+        out.append((t.term, tuple(stems(t.term)), tuple(tuple(stems(p)) for p in t.plains)))
+    return sorted(out, key=lambda x: -len(x[1]))
+
+
+def _contains(seq: tuple[str, ...], hay: list[str]) -> bool:
+    n = len(seq)
+    return any(tuple(hay[i:i + n]) == seq for i in range(len(hay) - n + 1))
+
+
+def unexplained_terms(draft: "Draft") -> list[dict]:
+    """Lexicon terms a patient reads with no explanation: [{"term", "fact"}]."""
+    glossary = {" ".join(stems(k)) for k in draft.glossary}
+    found, seen = [], set()
+    terms = _clinical_terms()
+    for f in draft.facts():
+        st = stems(f.text)
+        inside: list[tuple[str, ...]] = []
+        for term, t_st, plains in terms:
+            if not _contains(t_st, st) or any(_contains(t_st, longer) for longer in inside):
+                continue
+            inside.append(t_st)
+            explained = " ".join(t_st) in glossary or any(_contains(p, st) for p in plains if p)
+            if not explained and term not in seen:
+                seen.add(term)
+                found.append({"term": term, "fact": f.fact_id})
+    return found
+
+
+def calculation_numbers(text: str) -> list[str]:
+    out = []
+    for regex, kind in _CALC:
+        out += [f"'{m.group(0)}' ({kind})" for m in regex.finditer(text)]
+    return list(dict.fromkeys(out))
+
+
+def handout_report(draft: "Draft", *, target_grade: float = 6,
+                   fact_statuses: Mapping[str, str] | None = None) -> dict:
+    from handouts.drafts import NOT_SIMPLIFIED
+
+    findings: list[dict] = []
+
+    def add(severity: str, check: str, message: str, fact: str | None = None) -> None:
+        findings.append({"severity": severity, "check": check, "message": message, "fact": fact})
+
+    facts = draft.facts()
+    prose = draft.prose()
+    try:
+        r = readability(prose)
+        fk, smog = r.fk_grade, r.smog
+    except ValueError as exc:
+        fk = smog = None
+        add("error", "readability", f"{exc}: the handout has no patient text")
+    grade_ok = fk is not None and fk <= target_grade
+    if fk is not None and not grade_ok:
+        add("warning", "readability",
+            f"reading grade {fk:.1f} (Flesch-Kincaid), SMOG {smog:.1f}; the target is {target_grade:g} or lower")
+
+    sentences = [(f.fact_id, s) for f in facts for s in _sentences(f.text)]
+    n = len(sentences) or 1
+    long_ = [(fid, s) for fid, s in sentences if len(tokens(s)) > LONG_SENTENCE_WORDS]
+    passive = [(fid, s) for fid, s in sentences if _is_passive(s)]
+    long_share = round(len(long_) / n, 3) if sentences else 0.0
+    passive_share = round(len(passive) / n, 3) if sentences else 0.0
+    if long_share > MAX_LONG_SHARE:
+        add("warning", "sentence-length",
+            f"{len(long_)} of {len(sentences)} sentences are over {LONG_SENTENCE_WORDS} words "
+            f"(first: {long_[0][0]})", long_[0][0])
+    if passive_share > MAX_PASSIVE_SHARE:
+        add("warning", "passive-voice",
+            f"{len(passive)} of {len(sentences)} sentences are passive (first: {passive[0][0]})",
+            passive[0][0])
+
+    unexplained = unexplained_terms(draft)
+    for u in unexplained:
+        add("warning", "jargon", f"'{u['term']}' is used without a plain explanation; "
+            "add it to the sheet's glossary or explain it", u["fact"])
+
+    calc = []
+    for f in facts:
+        for c in calculation_numbers(f.text):
+            calc.append(c)
+            add("warning", "numbers", f"{c} asks the reader to calculate", f.fact_id)
+
+    summary_first = bool(draft.summary.text.strip())
+    if not summary_first:
+        add("warning", "summary", "the handout has no summary up front")
+    addresses_you = any(re.search(r"\byou(?:r|rs|rself)?\b", s, re.I) or _IMPERATIVE.match(s.strip())
+                        for _, s in sentences)
+    if not addresses_you:
+        add("warning", "actions", "no action is addressed to the reader ('you', or steps such as 'Use...')")
+
+    soc = draft.section("skin_of_color")
+    soc_present = bool(soc and any(f.text.strip() for f in soc.facts))
+    if not soc_present:
+        add("error", "skin-of-color", "no section on how the condition looks on darker skin")
+    colour_without_note = []
+    for f in facts:
+        if soc and f in soc.facts:
+            continue
+        words = [m.group(0) for m in _COLOUR.finditer(f.text)]
+        if words and not _DARK_NOTE.search(f.text):
+            colour_without_note.append({"fact": f.fact_id, "words": list(dict.fromkeys(w.lower() for w in words))})
+            add("warning", "skin-of-color",
+                f"says {', '.join(repr(w) for w in dict.fromkeys(w.lower() for w in words))} without saying "
+                "how it looks on darker skin (brown, purple, gray or darker)", f.fact_id)
+
+    statuses = dict(fact_statuses or {f.fact_id: f.status for f in facts})
+    fallback = [fid for fid, st in statuses.items() if st == NOT_SIMPLIFIED]
+    fallback_share = round(len(fallback) / len(statuses), 3) if statuses else 0.0
+
+    return {
+        "id": draft.id,
+        "grade": {"fk": fk, "smog": smog, "target": target_grade, "passed": grade_ok},
+        "long_sentences_share": long_share,
+        "passive_share": passive_share,
+        "unexplained_terms": [u["term"] for u in unexplained],
+        "calculation_numbers": calc,
+        "summary_first": summary_first,
+        "addresses_you": bool(addresses_you),
+        "skin_of_color": {"present": soc_present,
+                          "colour_words_without_dark_skin_note": colour_without_note},
+        "fallback_share": fallback_share,
+        "findings": findings,
+        "passed": not any(x["severity"] == "error" for x in findings),
+    }
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:.0f}"
+    return str(value)
+
+
+def format_report_table(report: dict) -> str:
+    """A readable table of one handout's report, for `handouts check ID`."""
+    g = report.get("grade", {})
+    soc = report.get("skin_of_color", {})
+    pct = lambda x: f"{round(100 * (x or 0))}%"  # noqa: E731
+    target = g.get("target")
+    rows = [
+        ("reading grade (Flesch-Kincaid)", _fmt(g.get("fk")), f"<= {_fmt(target)}",
+         "ok" if g.get("passed") else "over" if g.get("fk") is not None else "FAIL"),
+        ("reading grade (SMOG)", _fmt(g.get("smog")), f"<= {_fmt(target)}",
+         "ok" if g.get("smog") is not None and g["smog"] <= (target or 0) else "over" if g.get("smog") is not None else "FAIL"),
+        ("sentences over 20 words", pct(report.get("long_sentences_share")), f"<= {pct(MAX_LONG_SHARE)}",
+         "ok" if (report.get("long_sentences_share") or 0) <= MAX_LONG_SHARE else "over"),
+        ("passive sentences", pct(report.get("passive_share")), f"<= {pct(MAX_PASSIVE_SHARE)}",
+         "ok" if (report.get("passive_share") or 0) <= MAX_PASSIVE_SHARE else "over"),
+        ("unexplained medical terms", str(len(report.get("unexplained_terms", []))), "0",
+         "ok" if not report.get("unexplained_terms") else "check"),
+        ("numbers to calculate", str(len(report.get("calculation_numbers", []))), "0",
+         "ok" if not report.get("calculation_numbers") else "check"),
+        ("summary first", _fmt(report.get("summary_first")), "yes", "ok" if report.get("summary_first") else "check"),
+        ("speaks to 'you'", _fmt(report.get("addresses_you")), "yes", "ok" if report.get("addresses_you") else "check"),
+        ("skin-of-color section", _fmt(soc.get("present")), "yes", "ok" if soc.get("present") else "FAIL"),
+        ("colour words without dark-skin note", str(len(soc.get("colour_words_without_dark_skin_note", []))), "0",
+         "ok" if not soc.get("colour_words_without_dark_skin_note") else "check"),
+        ("facts not simplified (fallback)", pct(report.get("fallback_share")), "-", "info"),
+    ]
+    w0 = max(len(r[0]) for r in rows)
+    w1 = max(len(r[1]) for r in rows + [("", "value")])
+    w2 = max(len(r[2]) for r in rows + [("", "", "target")])
+    lines = [f"{report.get('id', '?')}: {'passed' if report.get('passed') else 'FAILED'}",
+             f"  {'check':<{w0}}  {'value':>{w1}}  {'target':<{w2}}  result"]
+    lines += [f"  {a:<{w0}}  {b:>{w1}}  {c:<{w2}}  {d}" for a, b, c, d in rows]
+    findings = report.get("findings", [])
+    if findings:
+        lines.append("  findings:")
+        for f in findings:
+            where = f" [{f['fact']}]" if f.get("fact") else ""
+            lines.append(f"    {f['severity']:<7} {f['check']}{where}: {f['message']}")
+    return "\n".join(lines)

@@ -1,0 +1,67 @@
+"""Content words: recall through lexicon synonyms, precision against invention."""
+
+from __future__ import annotations
+
+import pytest
+
+from handouts.checks import content
+
+
+def test_faithful_rewrite_passes():
+    assert content.check(
+        "Apply a pea-sized amount of adapalene 0.1% gel to the whole face once nightly.",
+        "Put a pea-sized amount of adapalene 0.1% gel on your whole face once each night.",
+    ) == []
+
+
+@pytest.mark.parametrize("source,candidate", [
+    ("Erythema and pruritus are common.", "Redness and itching are common."),
+    ("Apply an emollient after bathing.", "Put on a moisturizer after you bathe."),
+    ("Apply emollients liberally.", "Use moisturizers liberally."),
+    ("Moisturizers help.", "Moisturizing helps."),
+    ("Topical corticosteroids reduce inflammation.", "Steroid creams reduce inflammation."),
+    ("Consult a dermatologist.", "Talk to a skin doctor."),
+])
+def test_lexicon_synonyms_and_stems(source, candidate):
+    assert content.check(source, candidate) == []
+
+
+def test_glossary_explanations_count_as_synonyms():
+    src = "Comedones are common."
+    cand = "Blocked pores are common."
+    assert content.check(src, cand, glossary={"comedones": "blocked pores"}) == []
+    assert content.check(src, cand) == ["left out: 'comedones' or 'clogged pores'",
+                                        "added words not in the source: 'blocked'"]
+
+
+def test_copied_few_shot_words_are_invented():
+    reasons = content.check(
+        "Seek urgent care if you develop facial swelling, hives, or difficulty breathing.",
+        "Get help right away if you have fever, redness that spreads.",
+    )
+    assert reasons == [
+        "left out: 'difficulty breathing' or 'trouble breathing', 'facial swelling' or "
+        "'swelling of the face', 'hives'",
+        "added words not in the source: 'fever' (a symptom), 'redness' (a symptom), 'spreads'",
+    ]
+
+
+def test_nonsense_word_and_invented_claim():
+    reasons = content.check(
+        "Leave the ketoconazole 2% shampoo on the scalp for 5 minutes before rinsing.",
+        "Leave the ketoconazole 2% shampoo on your scalp for 5 minutes before rinsing, "
+        "which kills the flurbish mold.",
+    )
+    assert reasons == ["added words not in the source: 'kills', 'flurbish' (not an English word), 'mold'"]
+
+
+def test_added_body_part():
+    assert content.check("Apply to the face.", "Apply to the face and neck.") == [
+        "added words not in the source: 'neck' (a body part)"]
+
+
+def test_plain_words_may_be_dropped_except_in_strict_mode():
+    src = "Stop the cream and see a doctor."
+    cand = "Stop the cream."
+    assert content.check(src, cand) == []
+    assert content.check(src, cand, strict=True) == ["left out: 'see', 'doctor'"]

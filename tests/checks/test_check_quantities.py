@@ -1,0 +1,76 @@
+"""Quantities: number words normalised, frequencies and durations compared exactly."""
+
+from __future__ import annotations
+
+import pytest
+
+from handouts.checks import quantities
+from handouts.checks.quantities import extract
+
+
+def keys(text, kind=None):
+    return sorted(q.key for q in extract(text) if kind is None or q.kind == kind)
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Apply twice daily.", "Use it twice a day."),
+    ("Apply twice daily.", "Use it 2 times a day."),
+    ("Apply twice daily.", "Use it two times per day."),
+    ("Apply once nightly.", "Use it once each night."),
+    ("Apply nightly.", "Use it every night."),
+    ("Use daily.", "Use it every day."),
+    ("Use it two to three times weekly.", "Use it 2-3 times a week."),
+    ("Use it two to three times weekly.", "Use it 2 to 3 times each week."),
+    ("Use it once or twice a day.", "Use it 1 or 2 times a day."),
+    ("Use every other day.", "Use it every other day."),
+    ("Use for 12 weeks.", "Use it for twelve weeks."),
+    ("Use for 4 to 6 weeks.", "Use it for 4-6 weeks."),
+    ("Use adapalene 0.1% gel.", "Use adapalene 0.1 percent gel."),
+    ("SPF 30 or higher.", "An SPF of 30 or more."),
+    ("Use 3 nights a week.", "Use it three nights each week."),
+])
+def test_same_quantities(a, b):
+    assert quantities.check(a, b) == []
+
+
+@pytest.mark.parametrize("source,candidate,reason", [
+    ("Use the shampoo two to three times weekly.", "Use the shampoo twice a day.",
+     "changed frequency: source says 'two to three times weekly', rewrite says 'twice a day'"),
+    ("Apply weekly.", "Apply daily.", "changed frequency: source says 'weekly', rewrite says 'daily'"),
+    ("Use benzoyl peroxide 5% wash.", "Use benzoyl peroxide 10% wash.",
+     "changed amount or strength: source says '5%', rewrite says '10%'"),
+    ("Use for 2 weeks.", "Use it for 2 months.",
+     "changed duration: source says '2 weeks', rewrite says '2 months'"),
+    ("Apply at least twice daily, ideally within 3 minutes of bathing.",
+     "Put it on top of the bath every 3 minutes.",
+     "changed frequency: source says 'twice daily', rewrite says 'every 3 minutes'"),
+    ("Apply at least twice daily, ideally within 3 minutes of bathing.",
+     "Put it on top of the bath every 3 minutes.",
+     "dropped duration: source says '3 minutes', the rewrite leaves it out"),
+    ("Wear SPF 30.", "Wear SPF 50.", "changed SPF: source says 'SPF 30', rewrite says 'SPF 50'"),
+    ("Apply once nightly.", "Apply once each morning.",
+     "changed time of day: source says 'nightly', rewrite says 'morning'"),
+    ("Take 100 mg.", "Take it.", "dropped amount or strength: source says '100 mg', the rewrite leaves it out"),
+    ("Bathe for 5 to 10 minutes.", "Bathe for 5 to 15 minutes.",
+     "changed duration: source says '5 to 10 minutes', rewrite says '5 to 15 minutes'"),
+    ("Acne affects 85% of teens.", "Acne affects most teens.",
+     "dropped amount or strength: source says '85%', the rewrite leaves it out"),
+    ("Use it.", "Use it 3 times a day.", "added frequency: rewrite says '3 times a day', the source does not"),
+])
+def test_changed_quantities(source, candidate, reason):
+    assert reason in quantities.check(source, candidate)
+
+
+def test_frequency_keys():
+    assert keys("twice daily", "frequency") == ["2 per day"]
+    assert keys("two to three times weekly", "frequency") == ["2-3 per week"]
+    assert keys("every 3 minutes", "frequency") == ["1 per 3 minute"]
+    assert keys("every other day", "frequency") == ["1 per 2 day"]
+
+
+def test_once_as_a_conjunction_is_not_a_count():
+    assert keys("Once the rash clears, stop the cream.") == []
+
+
+def test_one_as_a_pronoun_is_not_a_number():
+    assert keys("Acne is one of the most common skin problems.") == []
