@@ -129,7 +129,7 @@ def load_settings(root: Path) -> Settings:
     path = Path(root) / CONFIG_NAME
     if not path.exists():
         return Settings()
-    data, node = load_yaml(path, CONFIG_NAME)
+    data, node = load_yaml(path, CONFIG_NAME, allow_empty=True)
     if data is None:
         return Settings()
     try:

@@ -60,7 +60,7 @@ def load(root: Path | str = ".", ids: list[str] | None = None) -> tuple[Project,
         known = {s.id for s in sheets}
         unknown = [i for i in ids if i not in known]
         if unknown:
-            raise InputError([f"sources/{i}.yaml: (file): no such condition sheet" for i in unknown])
+            raise InputError([f"sources/{i}.yaml:1:1: (file): no such condition sheet; check the id or add sources/{i}.yaml" for i in unknown])
         sheets = [s for s in sheets if s.id in ids]
     return project, sheets
 
@@ -92,9 +92,7 @@ def draft(project: Project, sheets: list[Sheet], drafter: Drafter) -> Stats:
         path = draft_path(project.drafts, sheet.id)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             atomic_write(path, text)
-            audit.append(project, {"event": "create", "id": sheet.id,
-                                   "content_sha256": new.content_sha256(),
-                                   "sheet_sha256": sheet.sha256})
+            signoff.record_create(project, sheet.id, new.content_sha256(), sheet.sha256)
     return drafter.stats
 
 
@@ -197,8 +195,8 @@ def build(root: Path | str = ".", *, model: Model | str | None = None, progress:
                                                 grade=(reports.get(s.id) or {}).get("grade", {})))
     publishing.publish(project, items)
     published = [i.draft.id for i in items]
-    if published:
-        signoff.record_publish(project, published)
+    signoff.record_publish(project, published,  # logged only when the published set changes
+                           contents={i.draft.id: i.draft.content_sha256() for i in items})
     return Result(rows(sheets, states, reports, set(published)), stats, published, reports)
 
 

@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Benchmarks for the main job, as ratios against a baseline measured in the same run.
+
+Prints, from one run on a scratch copy of the project:
+  1. raw llama-cpp-python tokens/s on the pipeline's own prompts and parameters
+     vs the pipeline's tokens/s (drafting wall time, checks included): ratio
+  2. cold build time for the starter sheets (no drafts, no cache)
+  3. no-change rebuild time vs a bare `mkdocs build` of the same pages: ratio
+  4. model calls made by the no-change rebuild (must be 0)
+
+Usage: python bench/run.py [--sheets acne eczema melasma] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from handouts import pipeline, publish, signoff  # noqa: E402
+from handouts.drafts import load_draft  # noqa: E402
+from handouts.drafting import candidate_params  # noqa: E402
+from handouts.models import Generation, LlamaCppModel, Model, bundled_model_path, params_from  # noqa: E402
+from handouts.prompts import rewrite_messages  # noqa: E402
+
+
+class Counting(Model):
+    """Wraps the real model to count calls made through the pipeline."""
+
+    def __init__(self, inner: Model):
+        self.inner, self.id = inner, inner.id
+
+    @property
+    def sha256(self) -> str:
+        return self.inner.sha256
+
+    def describe(self) -> dict:
+        return self.inner.describe()
+
+    def _generate(self, messages, params) -> Generation:
+        return self.inner.generate(messages, params)
+
+
+def scratch_project(sheets: list[str]) -> Path:
+    root = Path(tempfile.mkdtemp(prefix="handouts-bench-"))
+    (root / "sources").mkdir()
+    for sid in sheets:
+        shutil.copy(REPO / "sources" / f"{sid}.yaml", root / "sources")
+    shutil.copytree(REPO / "site_config", root / "site_config")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
+def raw_tokens_per_second(model: LlamaCppModel, sheets, params, candidates: int) -> tuple[float, int]:
+    """llama-cpp-python called directly with the same prompts and parameters as drafting."""
+    llm = model._load()
+    tokens, seconds = 0, 0.0
+    for sheet in sheets:
+        for fact in sheet.facts():
+            messages = rewrite_messages(fact.text)
+            for i in range(candidates):
+                p = candidate_params(params, i)
+                t = time.perf_counter()
+                out = llm.create_chat_completion(
+                    messages=messages, temperature=p.temperature, top_p=p.top_p, top_k=40,
+                    repeat_penalty=p.repeat_penalty, max_tokens=p.max_tokens, seed=p.seed)
+                seconds += time.perf_counter() - t
+                tokens += out["usage"]["completion_tokens"]
+    return tokens / seconds, tokens
+
+
+def bare_mkdocs_seconds(root: Path) -> float:
+    """`mkdocs build` of the very pages the pipeline generated, into a throwaway folder."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    out = Path(tempfile.mkdtemp(prefix="handouts-bench-site-"))
+    t = time.perf_counter()
+    cfg = load_config(config_file=str(root / "mkdocs.yml"), docs_dir=str(publish.docs_dir(
+        pipeline.load_project(root))), site_dir=str(out), strict=True)
+    build(cfg)
+    seconds = time.perf_counter() - t
+    shutil.rmtree(out, ignore_errors=True)
+    return seconds
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sheets", nargs="+", default=["acne", "eczema", "melasma"])
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+
+    root = scratch_project(args.sheets)
+    project, sheets = pipeline.load(root)
+    settings = project.settings
+    params = params_from(settings)
+    real = LlamaCppModel(bundled_model_path(), n_ctx=settings.model.n_ctx, threads=settings.model.threads)
+    model = Counting(real)
+
+    # 1 + 2: cold build = the drafting stage (timed on its own for tokens/s) + the rest
+    drafter = pipeline.make_drafter(project, model, progress=False)
+    t0 = time.perf_counter()
+    s = pipeline.draft(project, sheets, drafter)
+    draft_wall = time.perf_counter() - t0  # model calls, checks, provenance and files
+    result = pipeline.build(root, model=model, progress=False)
+    cold = time.perf_counter() - t0
+    pipeline_tps = s.tokens / draft_wall if draft_wall else 0.0
+    raw_tps, raw_tokens = raw_tokens_per_second(real, sheets, params, settings.model.candidates)
+
+    # approve everything so the rebuild publishes real pages
+    for sheet in sheets:
+        d = load_draft(project.drafts, sheet.id)
+        signoff.approve(project, sheet.id, "Bench Reviewer, MD", draft=d, sheet_sha256=sheet.sha256,
+                        provenance=pipeline.provenance_for(project, sheet.id),
+                        report=result.reports.get(sheet.id))
+    pipeline.build(root, model=model, progress=False)
+
+    # 3 + 4: no-change rebuild vs bare mkdocs build of the same pages
+    calls_before = model.calls
+    t0 = time.perf_counter()
+    again = pipeline.build(root, model=model, progress=False)
+    rebuild = time.perf_counter() - t0
+    calls = model.calls - calls_before
+    bare = bare_mkdocs_seconds(root)
+
+    figures = {
+        "facts": s.facts,
+        "generations": s.model_calls,
+        "raw_llama_tokens_per_second": round(raw_tps, 1),
+        "pipeline_tokens_per_second": round(pipeline_tps, 1),
+        "pipeline_vs_raw_tokens_per_second_ratio": round(pipeline_tps / raw_tps, 3) if raw_tps else None,
+        "cold_build_seconds": round(cold, 1),
+        "acceptance_rate": round(s.simplified / s.facts, 3) if s.facts else None,
+        "fallback_share": round(s.fallback / s.facts, 3) if s.facts else None,
+        "no_change_rebuild_seconds": round(rebuild, 2),
+        "bare_mkdocs_build_seconds": round(bare, 2),
+        "rebuild_vs_bare_mkdocs_ratio": round(rebuild / bare, 2) if bare else None,
+        "no_change_rebuild_model_calls": calls,
+        "published": again.published,
+    }
+    real.close()
+    shutil.rmtree(root, ignore_errors=True)
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return
+    print(f"sheets: {', '.join(args.sheets)}  ({s.facts} facts, {s.model_calls} generations)")
+    print(f"raw llama-cpp-python:     {figures['raw_llama_tokens_per_second']:8.1f} tok/s")
+    print(f"pipeline drafting:        {figures['pipeline_tokens_per_second']:8.1f} tok/s  "
+          f"(ratio {figures['pipeline_vs_raw_tokens_per_second_ratio']})")
+    print(f"cold build:               {figures['cold_build_seconds']:8.1f} s  "
+          f"(accepted rewrites {figures['acceptance_rate']:.0%}, fallback {figures['fallback_share']:.0%})")
+    print(f"no-change rebuild:        {figures['no_change_rebuild_seconds']:8.2f} s")
+    print(f"bare mkdocs build:        {figures['bare_mkdocs_build_seconds']:8.2f} s  "
+          f"(rebuild/bare ratio {figures['rebuild_vs_bare_mkdocs_ratio']})")
+    print(f"model calls on rebuild:   {calls:8d}  (must be 0)")
+    if calls:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""The orchestrator with a scripted model: gate, caching, stale drafts, tampering."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from handouts import pipeline, signoff
+from handouts.drafts import draft_path, load_draft
+from handouts.exceptions import InputError, ModelTimeout
+from handouts.models import ScriptedModel
+from tests.conftest import FIXTURES
+
+
+def echo_model():
+    """Returns each fact unchanged: faithful by construction, no weights needed."""
+    return ScriptedModel(respond=lambda text, params: text)
+
+
+def build(root, model=None):
+    return pipeline.build(root, model=model or echo_model(), progress=False)
+
+
+def site_text(root: Path) -> str:
+    return "\n".join(p.read_text(errors="replace") for p in (root / "site").rglob("*")
+                     if p.is_file() and p.suffix in (".html", ".json", ".xml", ".txt"))
+
+
+def test_nothing_is_published_before_approval(tiny):
+    result = build(tiny)
+    assert [(r.id, r.state) for r in result.rows] == [("hives", "awaiting review")]
+    assert result.published == []
+    assert (tiny / "site" / "index.html").exists()
+    assert "cetirizine" not in site_text(tiny).lower()
+
+
+def test_approve_then_build_publishes_and_a_changed_fact_withdraws(tiny):
+    build(tiny)
+    project, sheets = pipeline.load(tiny)
+    draft = load_draft(project.drafts, "hives")
+    signoff.approve(project, "hives", "Dana Reyes, MD, FAAD", draft=draft, sheet_sha256=sheets[0].sha256,
+                    provenance=pipeline.provenance_for(project, "hives"), report=None)
+    result = build(tiny)
+    assert result.published == ["hives"]
+    page = (tiny / "site" / "hives" / "index.html")
+    assert page.exists() and "Dana Reyes" in page.read_text()
+
+    sheet = tiny / "sources" / "hives.yaml"
+    sheet.write_text(sheet.read_text().replace("cetirizine 10 mg", "cetirizine 20 mg"))
+    result = build(tiny)
+    assert [(r.id, r.state) for r in result.rows] == [("hives", "awaiting review")]
+    assert not (tiny / "site" / "hives").exists()
+    assert "cetirizine" not in site_text(tiny).lower()
+
+
+def test_no_change_rebuild_makes_zero_model_calls(tiny):
+    first = echo_model()
+    build(tiny, first)
+    assert first.calls > 0
+    again = ScriptedModel(respond=lambda *a: pytest.fail("the model was called"))
+    result = build(tiny, again)
+    assert again.calls == 0 and result.stats.model_calls == 0
+
+
+def test_invalid_sheet_stops_everything_before_any_write(tiny):
+    (tiny / "sources" / "broken.yaml").write_text("- just\n- a list\n")
+    with pytest.raises(InputError) as exc:
+        build(tiny)
+    assert exc.value.problems == ["sources/broken.yaml:1:1: (top): expected a mapping of fields, got a list"]
+    assert not draft_path(tiny / "drafts", "hives").exists()
+    assert not (tiny / "site").exists()
+
+
+def test_a_new_condition_is_drafted_and_checked_with_no_code_change(tiny):
+    shutil.copy(FIXTURES / "sheets" / "psoriasis.yaml", tiny / "sources" / "psoriasis.yaml")
+    result = build(tiny)
+    assert {r.id for r in result.rows} == {"hives", "psoriasis"}
+    assert (tiny / "drafts" / "psoriasis.yaml").exists()
+    report = json.loads((tiny / "drafts" / "psoriasis.report.json").read_text())
+    assert report["grade"]["fk"] is not None
+
+
+def test_model_timeout_keeps_earlier_drafts(tiny):
+    shutil.copy(FIXTURES / "sheets" / "psoriasis.yaml", tiny / "sources" / "psoriasis.yaml")
+    calls = {"n": 0}
+
+    def respond(text, params):
+        calls["n"] += 1
+        if calls["n"] > 20:  # hives (7 facts x 2) is done, psoriasis is not
+            return ModelTimeout("generation took longer than 60s")
+        return text
+
+    with pytest.raises(ModelTimeout):
+        build(tiny, ScriptedModel(respond=respond))
+    assert (tiny / "drafts" / "hives.yaml").exists()
+    assert not (tiny / "drafts" / "psoriasis.yaml").exists()
+    prov = json.loads((tiny / "drafts" / "psoriasis.provenance.json").read_text())
+    assert prov["facts"]  # finished model output is kept for the next run
+
+
+def test_hand_edit_of_a_draft_is_rechecked_and_voids_approval(tiny):
+    build(tiny)
+    project, sheets = pipeline.load(tiny)
+    d = load_draft(project.drafts, "hives")
+    signoff.approve(project, "hives", "Dana Reyes, MD, FAAD", draft=d, sheet_sha256=sheets[0].sha256,
+                    provenance={}, report=None)
+    path = draft_path(project.drafts, "hives")
+    path.write_text(path.read_text().replace("cetirizine 10 mg once daily", "cetirizine 10 mg twice daily", 1))
+    result = build(tiny)
+    row = result.rows[0]
+    assert row.state == "checks failed" and result.published == []
+    events = [e["event"] for e in __import__("handouts.audit", fromlist=["x"]).events(project)]
+    assert "edit" in events
+
+
+def test_tampered_audit_log_refuses_to_publish(tiny):
+    build(tiny)
+    log = tiny / "signoffs" / "audit.jsonl"
+    lines = log.read_text().splitlines()
+    lines[0] = lines[0].replace("hives", "hivez")
+    log.write_text("\n".join(lines) + "\n")
+    from handouts.exceptions import SignoffError
+    with pytest.raises(SignoffError, match="audit log failed verification"):
+        build(tiny)
