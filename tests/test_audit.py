@@ -7,7 +7,7 @@ import json
 import pytest
 
 from handouts import audit, signoff
-from signoff_support import PROVENANCE, REVIEWER, T0, make_draft, project, report_for
+from tests.signoff_support import PROVENANCE, REVIEWER, T0, make_draft, project, report_for
 
 LOG = "signoffs/audit.jsonl"
 

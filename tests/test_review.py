@@ -20,7 +20,7 @@ from handouts import audit, review, signoff
 from handouts.drafts import load_draft, save_draft, save_json, provenance_path
 from handouts.exceptions import HandoutsError
 from handouts.signoff import State
-from signoff_support import PROVENANCE, REVIEWER, T0, make_draft, project, report_for
+from tests.signoff_support import PROVENANCE, REVIEWER, T0, make_draft, project, report_for
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -19,7 +19,7 @@ import pytest
 from handouts import audit, signoff
 from handouts.exceptions import SignoffError
 from handouts.signoff import State
-from signoff_support import PROVENANCE, REVIEWER, SHEET, T0, make_draft, project, report_for
+from tests.signoff_support import PROVENANCE, REVIEWER, SHEET, T0, make_draft, project, report_for
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -353,7 +353,7 @@ def test_add_months_clamps_to_month_end():
 _WORKER = """
 import sys
 sys.path[:0] = [{tests!r}, {root!r}]
-from signoff_support import *
+from tests.signoff_support import *
 from handouts import signoff
 p = project(__import__('pathlib').Path(sys.argv[1]))
 who = sys.argv[2]
