@@ -106,20 +106,21 @@ CONFIG_NAME = "site_config/clinic.yaml"
 
 
 def _locate(node, loc: tuple) -> tuple[int, int]:
-    """Line and column of a pydantic error location in a composed YAML node tree."""
+    """Line and column of a pydantic error location in a composed YAML node tree.
+
+    Points at the key of the deepest field that exists (so an unknown field is
+    reported where its name is written), or at the mapping that lacks it.
+    """
     import yaml
 
     best = node
     for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            nxt = next((v for k, v in node.value if k.value == part), None)
-            if nxt is None:
-                key = next((k for k, v in node.value if k.value == part), None)
-                best = key or best
-                break
-            node = best = nxt
-        else:
+        if not isinstance(node, yaml.MappingNode):
             break
+        pair = next(((k, v) for k, v in node.value if k.value == part), None)
+        if pair is None:
+            break
+        best, node = pair
     return best.start_mark.line + 1, best.start_mark.column + 1
 
 

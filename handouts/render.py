@@ -218,7 +218,7 @@ def handout_context(item, today: date | None = None) -> dict:
         "get_help": next((s for s in sections if s["key"] == "when_to_get_help"), None),
         "glossary": [(plain(k), plain(v)) for k, v in content["glossary"].items()],
         "references": [plain(r) for r in content["references"] if plain(r)],
-        "grade": {"fk": float(grade.get("fk", 0.0)), "smog": float(grade.get("smog", 0.0))},
+        "grade": _grade(grade),
         "reviewer": plain(approval.reviewer) if approval else "",
         "credentials": plain(approval.credentials) if approval else "",
         "signed_on": approval.signed_date() if approval else None,
@@ -227,6 +227,14 @@ def handout_context(item, today: date | None = None) -> dict:
         "overdue": status.review_flag == "overdue",
         "pdf_name": f"{draft.id}.pdf",
     }
+
+
+def _grade(grade: dict | None) -> dict | None:
+    """{"fk": float, "smog": float}, or None when the report did not measure both."""
+    try:
+        return {"fk": float(grade["fk"]), "smog": float(grade["smog"])}
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def handout_fragment(env: jinja2.Environment, clinic: dict, handout: dict, *, for_print: bool) -> str:

@@ -55,7 +55,7 @@ def test_config_error_names_file_line_and_field(tiny):
     cfg.write_text(cfg.read_text() + "  temprature: 0.2\n")
     r = run("check", cwd=tiny)
     assert r.returncode == 3
-    assert "site_config/clinic.yaml:9:3: model.temprature: unknown field" in r.stderr
+    assert "site_config/clinic.yaml:8:3: model.temprature: unknown field" in r.stderr
 
 
 def test_build_py_is_the_same_as_handouts_build():

@@ -42,7 +42,8 @@ def test_approve_then_build_publishes_and_a_changed_fact_withdraws(tiny):
     project, sheets = pipeline.load(tiny)
     draft = load_draft(project.drafts, "hives")
     signoff.approve(project, "hives", "Dana Reyes, MD, FAAD", draft=draft, sheet_sha256=sheets[0].sha256,
-                    provenance=pipeline.provenance_for(project, "hives"), report=None)
+                    provenance=pipeline.provenance_for(project, "hives"),
+                    report=pipeline.check_draft(project, sheets[0], draft))
     result = build(tiny)
     assert result.published == ["hives"]
     page = (tiny / "site" / "hives" / "index.html")
@@ -106,9 +107,9 @@ def test_hand_edit_of_a_draft_is_rechecked_and_voids_approval(tiny):
     project, sheets = pipeline.load(tiny)
     d = load_draft(project.drafts, "hives")
     signoff.approve(project, "hives", "Dana Reyes, MD, FAAD", draft=d, sheet_sha256=sheets[0].sha256,
-                    provenance={}, report=None)
+                    provenance={}, report=pipeline.check_draft(project, sheets[0], d))
     path = draft_path(project.drafts, "hives")
-    path.write_text(path.read_text().replace("cetirizine 10 mg once daily", "cetirizine 10 mg twice daily", 1))
+    path.write_text(path.read_text().replace("text: Take cetirizine 10 mg once daily", "text: Take cetirizine 10 mg twice daily"))
     result = build(tiny)
     row = result.rows[0]
     assert row.state == "checks failed" and result.published == []
