@@ -88,7 +88,9 @@ def _entries(glossary: Mapping[str, str] | None):
 
 def _find(seq: tuple[str, ...], hay: list[str]) -> list[int]:
     n = len(seq)
-    return [i for i in range(len(hay) - n + 1) if n and tuple(hay[i:i + n]) == seq] if n else []
+    if not n or seq[0] not in hay:
+        return []
+    return [i for i in range(len(hay) - n + 1) if hay[i] == seq[0] and tuple(hay[i:i + n]) == seq]
 
 
 def _content(seq: tuple[str, ...]) -> tuple[str, ...]:

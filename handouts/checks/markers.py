@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from handouts.lexicon import normalize, plain_terms, stems
 
@@ -30,7 +31,7 @@ LIMITS: dict[str, tuple[str, ...]] = {
     "condition ('if')": (r"if", r"when", r"whenever", r"in case", r"should you"),
     "'as needed'": (r"as needed", r"when needed", r"if needed", r"as required"),
     "'before'": (r"before", r"prior to"),
-    "'after'": (r"after", r"following(?=\s+(?:a|an|the|each|every|your|bath|shower|wash))"),
+    "'after'": (r"after", r"afterwards?", r"following(?=\s+(?:a|an|the|each|every|your|bath|shower|wash))"),
 }
 # Classes whose addition alone is not a change of meaning ("when" often replaces "if").
 _ADD_OK = {"condition ('if')"}
@@ -70,17 +71,27 @@ class Markers:
     negations: list[str]
 
 
+@lru_cache(maxsize=1)
+def _negating_entries() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """(term stems, plain phrases with a negation) for lexicon terms that have such phrases."""
+    out = []
+    for t in plain_terms():
+        if _NEG_RE.search(normalize(t.term)):
+            continue  # "avoid" -> "do not use": the source has the negation itself
+        negating = tuple(normalize(p) for p in t.plains if _NEG_RE.search(normalize(p)))
+        if negating:
+            out.append((tuple(stems(t.term)), negating))
+    return tuple(out)
+
+
 def _negating_synonyms(source: str) -> list[str]:
     """Plain phrases with a negation that stand for a lexicon term found in `source`."""
     src = stems(source)
-    out = []
-    for t in plain_terms():
-        term_stems = tuple(stems(t.term))
+    out: list[str] = []
+    for term_stems, negating in _negating_entries():
         n = len(term_stems)
-        if _NEG_RE.search(normalize(t.term)):
-            continue  # "avoid" -> "do not use": the source has the negation itself
         if any(tuple(src[i:i + n]) == term_stems for i in range(len(src) - n + 1)):
-            out += [normalize(p) for p in t.plains if _NEG_RE.search(normalize(p))]
+            out += negating
     return out
 
 
