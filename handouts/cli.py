@@ -247,8 +247,7 @@ def audit_show(handout_id, root):
     from handouts.config import load_project
 
     for ev in audit.history(load_project(root), handout_id):
-        extra = {k: v for k, v in ev.items() if k not in ("ts", "event", "id", "prev")}
-        click.echo(f"{ev.get('ts', '')}  {ev.get('event', ''):<8} {json.dumps(extra, ensure_ascii=False)}")
+        click.echo(audit.format_event(ev))
 
 
 @cli.command()

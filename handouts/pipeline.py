@@ -180,6 +180,7 @@ def build(root: Path | str = ".", *, model: Model | str | None = None, progress:
     from handouts import publish as publishing
 
     project, sheets = load(root)  # raises before anything is written
+    signoff.recover(project)  # finish a sign-off torn by a crash, if any
     problems = audit.verify(project)
     if problems:
         raise SignoffError("the audit log failed verification; nothing was published:\n" + "\n".join(problems))

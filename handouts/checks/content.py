@@ -79,11 +79,11 @@ class ContentReport:
 
 
 def _entries(glossary: Mapping[str, str] | None):
-    """(label, term stems, synonym stem sequences) from the lexicon and the glossary."""
+    """(label, term stems, synonym stem sequences, first synonym) from lexicon and glossary."""
     for t, t_st, plains in term_stems():
-        yield t.term, t_st, plains
+        yield t.term, t_st, plains, t.plains[0]
     for term, explanation in (glossary or {}).items():
-        yield term, tuple(stems(term)), (tuple(stems(explanation)),)
+        yield term, tuple(stems(term)), (tuple(stems(explanation)),), explanation
 
 
 def _find(seq: tuple[str, ...], hay: list[str]) -> list[int]:
@@ -123,10 +123,10 @@ def analyse(source: str, candidate: str, *, glossary: Mapping[str, str] | None =
 
     # lexicon and glossary terms in the source: kept as written or as a plain synonym
     hits = []
-    for label, t_st, plains in _entries(glossary):
+    for label, t_st, plains, plain in _entries(glossary):
         starts = _find(t_st, s_st)
         if starts:
-            hits.append((label, t_st, plains, starts))
+            hits.append((label, t_st, plains, starts, plain))
         else:
             # a plain word of the source may come back as its clinical term
             for p in plains:
@@ -135,18 +135,18 @@ def analyse(source: str, candidate: str, *, glossary: Mapping[str, str] | None =
     # one entry per term (lexicon and glossary merged); longest terms first, so a
     # shorter term inside a longer one is covered by it
     merged: dict[tuple[str, ...], tuple] = {}
-    for label, t_st, plains, starts in hits:
+    for label, t_st, plains, starts, plain in hits:
         if t_st in merged:
             first = merged[t_st]
-            merged[t_st] = (first[0], t_st, first[2] + tuple(plains), starts)
+            merged[t_st] = (first[0], t_st, first[2] + tuple(plains), starts, first[4])
         else:
-            merged[t_st] = (label, t_st, tuple(plains), starts)
+            merged[t_st] = (label, t_st, tuple(plains), starts, plain)
     hits = sorted(merged.values(), key=lambda h: -len(h[1]))
-    for label, t_st, plains, starts in hits:
+    for label, t_st, plains, starts, plain in hits:
         for p in plains:
             allowed |= set(p)
         allowed |= set(t_st)
-    for label, t_st, plains, starts in hits:
+    for label, t_st, plains, starts, plain in hits:
         span = {i + k for i in starts for k in range(len(t_st))}
         if span <= covered:
             continue
@@ -158,8 +158,7 @@ def analyse(source: str, candidate: str, *, glossary: Mapping[str, str] | None =
         if kept:
             covered |= span
         elif not all(_free(s_tok[i], strict) for i in span):
-            shown = " or ".join(f"'{x}'" for x in dict.fromkeys([label] + [
-                " ".join(_words_of(label, p)) for p in plains[:1]]))
+            shown = " or ".join(f"'{x}'" for x in dict.fromkeys([label, plain]))
             report.missing.append(shown)
             covered |= span
 
@@ -179,16 +178,6 @@ def analyse(source: str, candidate: str, *, glossary: Mapping[str, str] | None =
             report.added.append(_label(t))
     report.added = list(dict.fromkeys(report.added))
     return report
-
-
-def _words_of(label: str, plain_stems: tuple[str, ...]) -> list[str]:
-    # the first plain synonym, for the message; stems are close enough to read
-    from handouts.lexicon import plain_terms
-
-    for t in plain_terms():
-        if t.term == label:
-            return [t.plains[0]]
-    return list(plain_stems)
 
 
 def check(source: str, candidate: str, *, glossary: Mapping[str, str] | None = None,
