@@ -228,3 +228,18 @@ def test_plain_mkdocs_build_of_the_generated_docs_uses_clinic_yaml(tmp_path):
     html = (project.site_dir / "acne" / "index.html").read_text()
     assert "<title>Acne - Hook Test Clinic</title>" in html
     assert 'alt="Hook Test Clinic logo"' in html
+
+
+def test_withdrawn_handout_leaves_no_trace_in_site(tmp_path):
+    """After eczema loses its approval, none of its text is in site/: pages, search index, sitemap."""
+    project = clinic_project(tmp_path / "c")
+    eczema = make_draft("eczema", "Eczema", summary=make_draft().summary.__class__(
+        "summary", "s", "Zqxeczema unique summary text.", "simplified"))
+    publish(project, [item(), item(eczema)])
+    assert "Zqxeczema" in (project.site_dir / "search" / "search_index.json").read_text()
+    publish(project, [item()])
+    for path in project.site_dir.rglob("*"):
+        if path.is_file() and path.suffix != ".pdf":
+            text = path.read_bytes().decode("utf-8", errors="ignore")
+            assert "Zqxeczema" not in text and "eczema" not in text.lower(), path
+    assert not (project.site_dir / "eczema").exists()
