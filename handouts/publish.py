@@ -57,6 +57,10 @@ def docs_dir(project: Project) -> Path:
 def publish(project: Project, items: list[PublishItem]) -> Path:
     """Build the site from `items` (approved handouts only) and swap it in. Returns site/."""
     _check_items(items)
+    url = project.settings.site.url
+    if not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", url):
+        raise PublishError(f"site_config/clinic.yaml: site.url: expected an http(s) URL such as "
+                           f"https://clinic.example.org/handouts/, got {url!r}")
     config_file = project.root / "mkdocs.yml"
     if not config_file.is_file():
         config_file = rendering.DEFAULTS / "mkdocs.yml"  # the repository's own

@@ -153,3 +153,28 @@ def test_scanner_flags_foreign_script_files(tmp_path):
 def test_url_scheme_sees_what_a_browser_sees():
     assert url_scheme("\x01 java\nscript:alert(1)") == "javascript"
     assert url_scheme("acne/") == "" and url_scheme("HTTPS://x") == "https"
+
+
+def test_a_hostile_logo_stops_the_publish(tmp_path):
+    from handouts.exceptions import PublishError
+
+    project = clinic_project(tmp_path / "c")
+    (project.site_config / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>')
+    with pytest.raises(PublishError) as exc:
+        publish(project, [hostile_item()])
+    lines = exc.value.format_message().splitlines()
+    assert "  assets/logo.svg: <svg> has an event-handler attribute onload=" in lines
+    assert "  assets/logo.svg: <script> is not allowed here" in lines
+    assert not project.site_dir.exists()
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "ftp://x.org/", "not a url"])
+def test_site_url_must_be_http(tmp_path, url):
+    from handouts.exceptions import PublishError
+
+    project = clinic_project(tmp_path / "c", url=url)
+    with pytest.raises(PublishError) as exc:
+        publish(project, [])
+    assert exc.value.format_message() == ("site_config/clinic.yaml: site.url: expected an http(s) URL such as "
+                                          f"https://clinic.example.org/handouts/, got {url!r}")
