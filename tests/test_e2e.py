@@ -46,7 +46,7 @@ def test_real_model_draft_approve_publish_withdraw(tiny):
     assert r.returncode == 0, r.stderr
     r = run(str(REPO / "build.py"), "--quiet", cwd=tiny)
     assert r.returncode == 0, r.stderr
-    assert "drafting: 7 facts, 0 model calls" in r.stdout
+    assert "drafting: 6 facts, 0 model calls" in r.stdout
     page = (tiny / "site" / "hives" / "index.html").read_text()
     assert "Dana Reyes" in page and "approved for publication" in page
 
@@ -54,7 +54,7 @@ def test_real_model_draft_approve_publish_withdraw(tiny):
     sheet.write_text(sheet.read_text().replace("Avoid hot showers", "Avoid very hot showers"))
     r = run(str(REPO / "build.py"), "--quiet", cwd=tiny)
     assert r.returncode == 0, r.stderr
-    assert "drafting: 7 facts, 2 model calls" in r.stdout
+    assert "drafting: 6 facts, 2 model calls" in r.stdout
     assert not (tiny / "site" / "hives").exists()
     status = json.loads(run("-m", "handouts", "status", "--json", cwd=tiny).stdout)
     assert status[0]["state"] == "awaiting review"

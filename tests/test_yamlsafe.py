@@ -195,7 +195,7 @@ def test_load_settings_reports_unknown_fields_with_file_and_line(tmp_path):
     with pytest.raises(InputError) as info:
         load_settings(tmp_path)
     assert info.value.problems == [
-        "site_config/clinic.yaml:3:11: clinic.colour: unknown field; remove it or check the spelling"
+        "site_config/clinic.yaml:3:3: clinic.colour: unknown field; remove it or check the spelling"
     ]
 
 
