@@ -18,13 +18,14 @@ PIP := $(PY) -m pip install --disable-pip-version-check --no-cache-dir -q
 .PHONY: site test setup setup-test bench
 
 $(VENV)/.installed: pyproject.toml
+	sh scripts/system-packages.sh
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) -e .
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml tests/package.json
 	$(PIP) -e '.[test]'
-	sh tests/setup-system.sh
+	sh scripts/system-packages.sh --test
 	touch $@
 
 setup: $(VENV)/.installed
