@@ -21,7 +21,7 @@ LIMITS: dict[str, tuple[str, ...]] = {
     "upper limit": (r"no more than", r"not more than", r"up to", r"at most", r"maximum",
                     r"or less", r"or fewer", r"no longer than", r"not longer than",
                     r"(?<!no )(?<!not )less than", r"fewer than", r"within", r"no later than", r"not exceed",
-                    r"under(?=\s+\d)", r"not to exceed"),
+                    r"under(?=\s+\d)", r"not to exceed", r"not-more-than"),
     "lower limit": (r"at least", r"or more", r"or longer", r"or higher", r"or above",
                     r"minimum", r"(?<!no )(?<!not )more than", r"(?<!no )(?<!not )longer than", r"no less than",
                     r"not less than", r"greater than", r"over(?=\s+\d)", r"and up"),
@@ -46,6 +46,13 @@ URGENCY: dict[str, tuple[str, ...]] = {
                 r"let us know", r"reach out", r"message"),
 }
 
+COMPARISON: dict[str, tuple[str, ...]] = {
+    "'more'": (r"more", r"extra", r"higher", r"greater", r"larger", r"bigger", r"stronger",
+               r"thicker", r"longer", r"most"),
+    "'less'": (r"less", r"fewer", r"lower", r"smaller", r"weaker", r"thinner", r"shorter",
+               r"milder", r"least"),
+}
+
 NEGATION = (r"not", r"never", r"no(?!\s+(?:more|less|longer|later)\s+than)", r"none",
             r"nothing", r"neither", r"nor", r"avoid", r"avoids", r"avoiding",
             r"stay away from", r"without")
@@ -57,6 +64,7 @@ def _compile(alts: tuple[str, ...]) -> re.Pattern:
 
 _LIMIT_RE = {k: _compile(v) for k, v in LIMITS.items()}
 _URGENCY_RE = {k: _compile(v) for k, v in URGENCY.items()}
+_COMPARE_RE = {k: _compile(v) for k, v in COMPARISON.items()}
 _NEG_RE = _compile(NEGATION)
 # limit phrases that contain a negation word are removed before counting negations
 _LIMIT_WITH_NEG = _compile((r"no more than", r"not more than", r"no longer than",
@@ -64,11 +72,15 @@ _LIMIT_WITH_NEG = _compile((r"no more than", r"not more than", r"no longer than"
                             r"not to exceed", r"no less than", r"not less than"))
 
 
+_NOT_MORE_THAN = re.compile(r"\b(not|never)\b((?:\s+[a-z0-9%.]+){1,6}?)\s+(?:more|longer) than\b")
+
+
 @dataclass(frozen=True)
 class Markers:
     limits: dict[str, list[str]]
     urgency: dict[str, list[str]]
     negations: list[str]
+    comparisons: dict[str, list[str]] = None
 
 
 @lru_cache(maxsize=1)
@@ -99,15 +111,22 @@ def find(text: str, *, ignore: list[str] = ()) -> Markers:
     low = normalize(text)
     for phrase in sorted(ignore, key=len, reverse=True):
         low = low.replace(phrase, " ")
+    # "do not use it for more than 2 weeks" sets an upper limit, not a lower one
+    low = _NOT_MORE_THAN.sub(r"\1\2 not-more-than", low)
     limits = {k: [m.group(0) for m in r.finditer(low)] for k, r in _LIMIT_RE.items()}
     urgency = {k: [m.group(0) for m in r.finditer(low)] for k, r in _URGENCY_RE.items()}
     negations = [m.group(0) for m in _NEG_RE.finditer(_LIMIT_WITH_NEG.sub(" ", low))]
+    unlimited = low
+    for r in _LIMIT_RE.values():
+        unlimited = r.sub(" ", unlimited)
+    comparisons = {k: [m.group(0) for m in r.finditer(unlimited)] for k, r in _COMPARE_RE.items()}
     return Markers({k: v for k, v in limits.items() if v}, {k: v for k, v in urgency.items() if v},
-                   negations)
+                   negations, {k: v for k, v in comparisons.items() if v})
 
 
 def _q(words: list[str]) -> str:
-    return ", ".join(f"'{w}'" for w in dict.fromkeys(words))
+    shown = [w.replace("not-more-than", "not ... more than") for w in words]
+    return ", ".join(f"'{w}'" for w in dict.fromkeys(shown))
 
 
 def check(source: str, candidate: str) -> list[str]:
@@ -127,6 +146,11 @@ def check(source: str, candidate: str) -> list[str]:
             reasons.append(f"dropped {name}: source says {_q(s.limits[name])}, the rewrite does not")
         elif name in c.limits and name not in s.limits and name not in _ADD_OK:
             reasons.append(f"added {name}: rewrite says {_q(c.limits[name])}, the source does not")
+    for name in COMPARISON:
+        if name in s.comparisons and name not in c.comparisons:
+            reasons.append(f"dropped comparison {name}: source says {_q(s.comparisons[name])}, the rewrite does not")
+        elif name in c.comparisons and name not in s.comparisons:
+            reasons.append(f"added comparison {name}: rewrite says {_q(c.comparisons[name])}, the source does not")
     for name in URGENCY:
         if name in s.urgency and name not in c.urgency:
             reasons.append(f"lost urgency ({name}): source says {_q(s.urgency[name])}, the rewrite does not")
