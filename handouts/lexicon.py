@@ -151,6 +151,18 @@ def english_words() -> frozenset[str]:
     return frozenset(cmu_dict())
 
 
+def is_english(word: str) -> bool:
+    """In the CMU dictionary, or a plural/inflection of a word that is ("ointments")."""
+    known = english_words()
+    if word in known:
+        return True
+    for suffix, repl in (("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ing", ""),
+                         ("ing", "e"), ("ly", ""), ("er", ""), ("est", "")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2 and word[: -len(suffix)] + repl in known:
+            return True
+    return False
+
+
 # -- repair ----------------------------------------------------------------------
 
 

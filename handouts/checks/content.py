@@ -23,7 +23,7 @@ from typing import Mapping
 from handouts.checks import drugs as drug_check
 from handouts.checks import markers
 from handouts.checks import quantities
-from handouts.lexicon import english_words, stem, stems, term_stems, tokens, wordlist
+from handouts.lexicon import is_english, stem, stems, term_stems, tokens, wordlist
 
 
 @lru_cache(maxsize=1)
@@ -103,7 +103,7 @@ def _label(word: str) -> str:
         return f"'{word}' (a symptom)"
     if word in wordlist("body_parts"):
         return f"'{word}' (a body part)"
-    if word not in english_words() and word not in drug_check.drug_words():
+    if not is_english(word) and word not in drug_check.drug_words():
         return f"'{word}' (not an English word)"
     return f"'{word}'"
 
@@ -158,7 +158,8 @@ def analyse(source: str, candidate: str, *, glossary: Mapping[str, str] | None =
         if kept:
             covered |= span
         elif not all(_free(s_tok[i], strict) for i in span):
-            shown = " or ".join(f"'{x}'" for x in dict.fromkeys([label, plain]))
+            written = " ".join(s_tok[starts[0]:starts[0] + len(t_st)])
+            shown = " or ".join(f"'{x}'" for x in dict.fromkeys([written, plain]))
             report.missing.append(shown)
             covered |= span
 

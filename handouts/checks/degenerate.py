@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from handouts.lexicon import english_words, tokens
+from handouts.lexicon import is_english, tokens
 
 _PREAMBLE = re.compile(
     r"^\W*(?:here(?:'s|\s+is|\s+are)|sure\b|certainly|of course|okay\b|ok\b|absolutely|great\b|"
@@ -109,8 +109,7 @@ def check(source: str, candidate: str) -> list[str]:
         reasons.append(f"not English: letters {''.join(non_latin[:8])}")
     elif len(words) >= 3:
         src = set(tokens(source))
-        known = english_words()
-        unknown = [w for w in words if w not in known and w not in src]
+        unknown = [w for w in words if not is_english(w) and w not in src]
         if len(unknown) / len(words) > 0.4:
             reasons.append(f"not English prose: {len(unknown)} of {len(words)} words are not English words")
     loop = _loops(words, text)
