@@ -68,6 +68,7 @@ def _in(s: str, pool: set[str]) -> bool:
 class ContentReport:
     missing: list[str] = field(default_factory=list)  # source words/terms the rewrite lost
     added: list[str] = field(default_factory=list)  # rewrite words not grounded in the source
+    repeated: list[str] = field(default_factory=list)  # source phrases used more often
 
     def reasons(self) -> list[str]:
         out = []
@@ -75,6 +76,9 @@ class ContentReport:
             out.append("left out: " + ", ".join(self.missing))
         if self.added:
             out.append("added words not in the source: " + ", ".join(self.added))
+        if self.repeated:
+            out.append("repeats a phrase more often than the source, so it may now describe "
+                       "something else: " + ", ".join(self.repeated))
         return out
 
 
@@ -178,6 +182,18 @@ def analyse(source: str, candidate: str, *, glossary: Mapping[str, str] | None =
         if not _in(s, allowed):
             report.added.append(_label(t))
     report.added = list(dict.fromkeys(report.added))
+
+    # a content phrase used more often than in the source may now describe something
+    # else: "It is a topical treatment ... not controlled by topical treatment"
+    def pairs(toks: list[str], sts: list[str]) -> list[tuple[str, str]]:
+        return [(a, b) for (a, b), (x, y) in zip(zip(sts, sts[1:]), zip(toks, toks[1:]))
+                if not _free(x, True) and not _free(y, True) and x not in drug_words and y not in drug_words]
+    s_pairs = pairs(s_tok, s_st)
+    for pair in dict.fromkeys(pairs(c_tok, c_st)):
+        n_src, n_cand = s_pairs.count(pair), pairs(c_tok, c_st).count(pair)
+        if 0 < n_src < n_cand:
+            i = next(i for i in range(len(c_st) - 1) if (c_st[i], c_st[i + 1]) == pair)
+            report.repeated.append(f"'{c_tok[i]} {c_tok[i + 1]}' ({n_cand}x, the source {n_src}x)")
     return report
 
 

@@ -72,7 +72,7 @@ def _loops(words: list[str], text: str = "") -> str | None:
         grams = Counter(tuple(words[i:i + n]) for i in range(len(words) - n + 1))
         if grams:
             gram, count = grams.most_common(1)[0]
-            limit = 2 if n >= 4 else 3 if n == 3 else 4
+            limit = 2 if n >= 6 else 3 if n >= 3 else 4
             if count >= limit:
                 return f"'{' '.join(gram)}' {count} times"
     return None
