@@ -69,6 +69,7 @@ class ContentReport:
     missing: list[str] = field(default_factory=list)  # source words/terms the rewrite lost
     added: list[str] = field(default_factory=list)  # rewrite words not grounded in the source
     repeated: list[str] = field(default_factory=list)  # source phrases used more often
+    unnegated: list[str] = field(default_factory=list)  # words a source negation covered
 
     def reasons(self) -> list[str]:
         out = []
@@ -76,6 +77,8 @@ class ContentReport:
             out.append("left out: " + ", ".join(self.missing))
         if self.added:
             out.append("added words not in the source: " + ", ".join(self.added))
+        if self.unnegated:
+            out.append("no longer covered by the negation: " + ", ".join(self.unnegated))
         if self.repeated:
             out.append("repeats a phrase more often than the source, so it may now describe "
                        "something else: " + ", ".join(self.repeated))
@@ -194,7 +197,44 @@ def analyse(source: str, candidate: str, *, glossary: Mapping[str, str] | None =
         if 0 < n_src < n_cand:
             i = next(i for i in range(len(c_st) - 1) if (c_st[i], c_st[i + 1]) == pair)
             report.repeated.append(f"'{c_tok[i]} {c_tok[i + 1]}' ({n_cand}x, the source {n_src}x)")
+
+    # what a negation covers must stay under a negation: "Do not use it on the face"
+    # is not "Do not use it. Use it on the face."
+    negated = {st for clause in _clauses(candidate) if any(_is_negation(clause, i) for i in range(len(clause)))
+               for st in map(stem, clause)}
+    for clause in _clauses(source):
+        for i in range(len(clause)):
+            if not _is_negation(clause, i):
+                continue
+            for w in clause[i + 1:]:
+                if _free(w, False) or len(w) < 2 or _in(stem(w), negated):
+                    continue
+                options = [opt for _, t_st, plains, _, _ in hits if stem(w) in t_st for opt in (t_st,) + tuple(plains)]
+                if any(_content(opt) and all(_in(x, negated) for x in _content(opt)) for opt in options):
+                    continue
+                report.unnegated.append(f"'{w}' (source: '{clause[i]} ... {w}')")
+    report.unnegated = list(dict.fromkeys(report.unnegated))
     return report
+
+
+_CLAUSE_BREAK = re.compile(
+    r"[.;:!?]|\b(?:because|but|so|which|while|unless|until|if|when|although|since|then|whereas)\b")
+_NEGATION_WORDS = {"not", "never", "no", "none", "nothing", "neither", "nor", "avoid", "avoids",
+                   "avoiding", "without"}
+
+
+def _clauses(text: str) -> list[list[str]]:
+    from handouts.lexicon import normalize
+
+    return [toks for part in _CLAUSE_BREAK.split(normalize(text)) if (toks := tokens(part))]
+
+
+def _is_negation(clause: list[str], i: int) -> bool:
+    if clause[i] not in _NEGATION_WORDS:
+        return False
+    # "no more than", "not longer than" are limits (the markers check owns them)
+    return not (clause[i] in ("no", "not") and i + 2 < len(clause)
+                and clause[i + 1] in ("more", "less", "longer", "later", "fewer") and clause[i + 2] == "than")
 
 
 def check(source: str, candidate: str, *, glossary: Mapping[str, str] | None = None,

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from handouts.lexicon import drugs, normalize, tokens
+from handouts.lexicon import drugs, normalize, stem, tokens, wordlist
 
 _STRENGTH = re.compile(r"^[\s,(]*(\d+(?:\.\d+)?\s*(?:%|percent|mg|mcg|g(?![a-z])))")
 _DRUG_SUFFIX = re.compile(
@@ -27,6 +27,7 @@ class Mention:
     name: str  # as written (lowercase)
     generic: str
     strength: str  # "0.1%" or ""
+    position: int = 0  # index of its first word in `tokens(text)`
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +49,7 @@ def mentions(text: str) -> list[Mention]:
             entry = next(d for k, d in table.items() if re.sub(r"[\s-]+", " ", k) == name)
         s = _STRENGTH.match(low[m.end():])
         strength = re.sub(r"\s+|percent", lambda x: "%" if x.group() == "percent" else "", s.group(1)) if s else ""
-        out.append(Mention(m.group(1), entry.generic, strength))
+        out.append(Mention(m.group(1), entry.generic, strength, len(tokens(low[:m.start()]))))
     return out
 
 
@@ -65,6 +66,43 @@ def drug_words() -> frozenset[str]:
 def drug_like(word: str) -> bool:
     """True for a word that looks like a drug name by its suffix."""
     return bool(_DRUG_SUFFIX.match(word))
+
+
+def _sites(text: str, found: list[Mention]) -> dict[str, tuple[str, str]]:
+    """Each drug -> its body part: the first one after it in the same clause, else the
+    nearest one before it in the sentence, else the nearest after it."""
+    body = wordlist("body_parts")
+    out: dict[str, tuple[str, str]] = {}  # generic -> (stem, word as written)
+    offset = 0
+    for sentence in re.split(r"(?<=[.;!?])\s+", normalize(text)):
+        toks, clause_of = [], []
+        for n, clause in enumerate(re.split(r",|;|\b(?:and|but|while|whereas)\b", sentence)):
+            words = tokens(clause)
+            toks += words
+            clause_of += [n] * len(words)
+        parts = [i for i, t in enumerate(toks) if t in body]
+        for m in found:
+            i = m.position - offset
+            if not (0 <= i < len(toks)) or not parts or m.generic in out:
+                continue
+            after = [p for p in parts if p > i and clause_of[p] == clause_of[i]]
+            before = [p for p in parts if p < i]
+            pick = after[0] if after else before[-1] if before else min(parts, key=lambda p: abs(p - i))
+            out[m.generic] = (stem(toks[pick]), toks[pick])
+        offset += len(toks)
+    return out
+
+
+def _pairing(source: str, candidate: str, src: list[Mention], cand: list[Mention]) -> list[str]:
+    """Two drugs for two places must not swap places (a strong steroid onto the face)."""
+    if len({m.generic for m in src}) < 2:
+        return []
+    s_sites, c_sites = _sites(source, src), _sites(candidate, cand)
+    if len({st for st, _ in s_sites.values()}) < 2:
+        return []
+    names = {m.generic: m.name for m in src}
+    return [f"moved a drug: source puts '{names[g]}' on the {s_sites[g][1]}, the rewrite on the {c_sites[g][1]}"
+            for g in s_sites if g in c_sites and c_sites[g][0] != s_sites[g][0]]
 
 
 def check(source: str, candidate: str) -> list[str]:
@@ -86,6 +124,7 @@ def check(source: str, candidate: str) -> list[str]:
                 f"changed strength of '{s_gen[g].name}': source says "
                 f"{', '.join(sorted(s_str)) or 'none'}, rewrite says {', '.join(sorted(c_str))}"
             )
+    reasons += _pairing(source, candidate, src, cand)
     src_words = set(tokens(source))
     known = drug_words()
     for w in dict.fromkeys(tokens(candidate)):

@@ -65,3 +65,21 @@ def test_plain_words_may_be_dropped_except_in_strict_mode():
     cand = "Stop the cream."
     assert content.check(src, cand) == []
     assert content.check(src, cand, strict=True) == ["left out: 'see', 'doctor'"]
+
+
+def test_negation_scope_must_survive():
+    src = "Do not use hydrocortisone on the face."
+    assert content.check(src, "Do not use hydrocortisone. Use it on the face.") == [
+        "no longer covered by the negation: 'face' (source: 'not ... face')"]
+    assert content.check(src, "Do not put hydrocortisone on your face.") == []
+    assert content.check("Acne is not caused by dirt or poor hygiene.",
+                         "Dirt or poor hygiene does not cause acne.") == []
+
+
+def test_source_phrase_reused_for_something_else():
+    src = ("Dupilumab, an injection every 2 to 4 weeks, treats eczema not controlled by topical treatment.")
+    cand = ("Dupilumab, an injection every 2 to 4 weeks. It is a topical treatment for eczema not "
+            "controlled by topical treatment.")
+    assert content.check(src, cand) == [
+        "repeats a phrase more often than the source, so it may now describe something else: "
+        "'topical treatment' (2x, the source 1x)"]

@@ -46,3 +46,12 @@ def test_swapped_strengths_are_caught():
 @pytest.mark.parametrize("word", ["person", "reason", "escort", "season", "lesson", "maximum"])
 def test_common_words_are_not_drug_like(word):
     assert not drugs.drug_like(word)
+
+
+def test_drugs_swapping_body_sites_are_caught():
+    src = "Use hydrocortisone 1% on the face and triamcinolone 0.1% on the body."
+    assert drugs.check(src, "Use triamcinolone 0.1% on the face and hydrocortisone 1% on the body.") == [
+        "moved a drug: source puts 'hydrocortisone' on the face, the rewrite on the body",
+        "moved a drug: source puts 'triamcinolone' on the body, the rewrite on the face",
+    ]
+    assert drugs.check(src, "On the face, use hydrocortisone 1%. On the body, use triamcinolone 0.1%.") == []
