@@ -126,14 +126,6 @@ def stems(text: str) -> list[str]:
     return [stem(t) for t in tokens(text)]
 
 
-def find_phrase(phrase_stems: tuple[str, ...], text_stems: list[str]) -> list[int]:
-    """Start indexes where the stem sequence occurs contiguously."""
-    n = len(phrase_stems)
-    if n == 0:
-        return []
-    return [i for i in range(len(text_stems) - n + 1) if tuple(text_stems[i:i + n]) == phrase_stems]
-
-
 @lru_cache(maxsize=None)
 def term_stems() -> tuple[tuple[Term, tuple[str, ...], tuple[tuple[str, ...], ...]], ...]:
     """Each lexicon term with its stem sequence and its synonyms' stem sequences."""
