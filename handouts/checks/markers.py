@@ -48,9 +48,9 @@ URGENCY: dict[str, tuple[str, ...]] = {
 
 COMPARISON: dict[str, tuple[str, ...]] = {
     "'more'": (r"more", r"extra", r"higher", r"greater", r"larger", r"bigger", r"stronger",
-               r"thicker", r"longer", r"most"),
+               r"thicker", r"longer", r"most", r"increases?", r"increased", r"raises?", r"boosts?"),
     "'less'": (r"less", r"fewer", r"lower", r"smaller", r"weaker", r"thinner", r"shorter",
-               r"milder", r"least"),
+               r"milder", r"least", r"decreases?", r"decreased", r"reduces?", r"reduced", r"lowers?"),
 }
 
 NEGATION = (r"not", r"never", r"no(?!\s+(?:more|less|longer|later)\s+than)", r"none",
