@@ -47,7 +47,7 @@ URGENCY: dict[str, tuple[str, ...]] = {
 }
 
 COMPARISON: dict[str, tuple[str, ...]] = {
-    "'more'": (r"more", r"extra", r"higher", r"greater", r"larger", r"bigger", r"stronger",
+    "'more'": (r"more", r"extra", r"excess", r"excessive", r"higher", r"greater", r"larger", r"bigger", r"stronger",
                r"thicker", r"longer", r"most", r"increases?", r"increased", r"raises?", r"boosts?"),
     "'less'": (r"less", r"fewer", r"lower", r"smaller", r"weaker", r"thinner", r"shorter",
                r"milder", r"least", r"decreases?", r"decreased", r"reduces?", r"reduced", r"lowers?"),
