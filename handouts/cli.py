@@ -282,7 +282,8 @@ def verify(pairs, output):
     """Judge source/candidate pairs with the faithfulness guard.
 
     Writes each line back with "accepted" and "reasons" added. Use it to try a
-    new model or prompt before switching.
+    new model or prompt before switching. A malformed line is reported with its
+    line number on stderr, the others are still judged, and the exit code is 3.
 
     \b
     Example:
@@ -290,8 +291,11 @@ def verify(pairs, output):
     """
     from handouts.verify import verify_jsonl
 
-    total, accepted = verify_jsonl(pairs, output)
-    click.echo(f"{accepted}/{total} accepted", err=True)
+    errors: list = []
+    total, accepted = verify_jsonl(pairs, output, err_stream=sys.stderr, errors=errors)
+    click.echo(f"{accepted}/{total} accepted" + (f"; {len(errors)} bad line(s)" if errors else ""), err=True)
+    if errors:
+        sys.exit(3)
 
 
 @cli.command(name="eval-model")

@@ -2,8 +2,9 @@
 
 For each fact: ask the model for N candidates (best-of-N, one seed each), check
 every candidate against the fact, keep the best that passes (lowest reading
-grade, then shortest). If none passes, keep the clinician's fact, made simpler
-only by the deterministic lexicon, marked "not simplified" for the reviewer.
+grade, then shortest) if it reads more simply than the clinician's fact after the
+deterministic lexicon repair. Otherwise keep that repaired fact, marked
+"not simplified" for the reviewer.
 
 Model outputs are cached by the hash of everything that made them (fact text,
 section, model hash, prompt version, parameters), inside the provenance file.
@@ -120,12 +121,9 @@ def judge(fact: Fact, text: str, finish_reason: str, glossary: dict) -> tuple[bo
         reasons.extend(verdict.reasons)
         if not verdict.accepted and not verdict.reasons:
             reasons.append("rejected by the guard")
-    grade = None
-    if not reasons:
-        try:
-            grade = round(checks.readability(text).fk_grade, 2)
-        except ValueError as exc:
-            reasons.append(str(exc))
+    grade = _grade(text) if not reasons else None
+    if grade == float("inf"):
+        reasons.append("no prose to score")
     return (not reasons), reasons, grade
 
 
@@ -237,13 +235,20 @@ class Drafter:
             text = " ".join(c["output"].split())  # the raw output stays in "output"
             accepted, reasons, grade = judge(fact, text, c["finish_reason"], sheet.glossary)
             candidates.append(dict(c, text=text, accepted=accepted, reasons=reasons, grade=grade))
+        # The lexicon repair of the clinician's fact is the baseline every rewrite must
+        # beat: a model candidate is kept only if it passed and reads more simply.
+        fallback = checks.repair(fact.text, sheet.glossary)
+        fallback_grade = _grade(fallback)
         best = choose(candidates)
-        if best is not None:
+        if best is not None and (best["grade"], len(best["text"])) < (fallback_grade, len(fallback)):
             stats.simplified += 1
-            text, status = best["text"], SIMPLIFIED
+            text, status, why = best["text"], SIMPLIFIED, ""
         else:
             stats.fallback += 1
-            text, status = checks.repair(fact.text, sheet.glossary), NOT_SIMPLIFIED
+            text, status = fallback, NOT_SIMPLIFIED
+            why = ("no candidate passed the checks" if best is None else
+                   f"no accepted candidate read more simply than the lexicon repair "
+                   f"(grade {best['grade']} vs {fallback_grade})")
         entry = {
             "section": fact.section,
             "source": fact.text,
@@ -251,11 +256,20 @@ class Drafter:
             "cache_key": key,
             "status": status,
             "chosen_text": text,
-            "chosen_candidate": candidates.index(best) if best is not None else None,
+            "chosen_candidate": candidates.index(best) if status == SIMPLIFIED else None,
+            "fallback_grade": fallback_grade,
+            "not_simplified_because": why,
             "sentences": _sentences(fact.id, text),
             "candidates": candidates,
         }
         return DraftFact(fact.id, fact.text, text, status, key), entry
+
+
+def _grade(text: str) -> float:
+    try:
+        return round(checks.readability(text).fk_grade, 2)
+    except ValueError:
+        return float("inf")
 
 
 def _sentences(fact_id: str, text: str) -> list[dict]:

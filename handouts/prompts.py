@@ -11,30 +11,35 @@ import hashlib
 import json
 
 SYSTEM = (
-    "You rewrite one medical fact so a patient who reads at grade 6 understands it. "
-    "Use short sentences and everyday words. Keep every number, dose, drug name, time, "
-    "and warning exactly as written. Keep words like not, never, only, and at least. "
-    "Do not add anything that is not in the fact. Reply with the rewritten fact only."
+    "Rewrite the medical sentence in plain words for a patient. Keep all numbers, doses, "
+    "drug names and warnings. Do not add new facts. Write one to three short sentences."
 )
 
-# Few-shot examples: (clinician fact, plain rewrite). Deliberately about general
-# topics, so that words copied from them into an answer stand out to the guard.
+# Few-shot examples: (clinician fact, plain rewrite). Varied on purpose: a small
+# model copies the shape and words of its examples, so no two share an opening and
+# only one is a "do not". They are about other conditions, so words copied from
+# them into an answer stand out to the guard. (rewrite-v1, mostly negations, got
+# 5 of 87 starter facts accepted; this set got 22 of 87, greedy.)
 EXAMPLES: tuple[tuple[str, str], ...] = (
     (
         "Apply a broad-spectrum sunscreen with SPF 30 or higher 15 minutes before sun exposure.",
-        "Put on sunscreen with SPF 30 or higher. Do it 15 minutes before you go out in the sun.",
+        "Put on sunscreen with SPF 30 or higher 15 minutes before you go in the sun.",
+    ),
+    (
+        "Warts are caused by the human papillomavirus and spread by direct contact.",
+        "Warts are caused by a virus called the human papillomavirus. They spread by touch.",
+    ),
+    (
+        "Terbinafine 250 mg is taken orally once daily for 12 weeks for toenail infection.",
+        "Terbinafine 250 mg is a pill you take once a day for 12 weeks for a toenail infection.",
     ),
     (
         "Avoid prolonged hot showers, which exacerbate xerosis.",
         "Do not take long hot showers. They make dry skin worse.",
     ),
-    (
-        "Do not exceed 2 applications daily unless directed by your physician.",
-        "Do not use it more than 2 times a day unless your doctor tells you to.",
-    ),
 )
 
-PROMPT_VERSION = "rewrite-v1-" + hashlib.sha256(
+PROMPT_VERSION = "rewrite-v2-" + hashlib.sha256(
     json.dumps([SYSTEM, EXAMPLES]).encode("utf-8")
 ).hexdigest()[:12]
 

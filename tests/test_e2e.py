@@ -30,7 +30,7 @@ def test_real_model_draft_approve_publish_withdraw(tiny):
 
     prov = json.loads((tiny / "drafts" / "hives.provenance.json").read_text())
     assert prov["model"]["id"] == "SmolLM2-135M-Instruct.Q4_1.gguf"
-    assert len(prov["model"]["sha256"]) == 64 and prov["prompt_version"].startswith("rewrite-v1-")
+    assert len(prov["model"]["sha256"]) == 64 and prov["prompt_version"].startswith("rewrite-v2-")
     for fid, entry in prov["facts"].items():
         assert entry["status"] in ("simplified", "not simplified")
         assert len(entry["candidates"]) == 2  # best-of-2 in the tiny clinic's config

@@ -47,7 +47,18 @@ def _free(word: str, strict: bool) -> bool:
     return not strict and word in wordlist("plain_words")
 
 
-def _addable(word: str) -> bool:
+# Where and from whom to get care. A warning's rewrite may not add any of these:
+# "same-day emergency care" must not become "go to a doctor's office".
+CARE_WORDS = frozenset({
+    "doctor", "doctors", "office", "offices", "clinic", "clinics", "clinician", "nurse",
+    "hospital", "appointment", "appointments", "visit", "pharmacist", "pharmacy",
+    "dermatologist", "specialist", "team", "provider", "schedule",
+})
+
+
+def _addable(word: str, strict: bool = False) -> bool:
+    if strict and word in CARE_WORDS:
+        return False
     return (word in wordlist("function_words") or word in wordlist("plain_words")
             or word in _owned_elsewhere())
 
@@ -180,7 +191,7 @@ def analyse(source: str, candidate: str, *, glossary: Mapping[str, str] | None =
 
     # every content word of the rewrite must be grounded
     for t, s in zip(c_tok, c_st):
-        if _addable(t) or t in drug_words or len(t) < 2:
+        if _addable(t, strict) or t in drug_words or len(t) < 2:
             continue
         if not _in(s, allowed):
             report.added.append(_label(t))
