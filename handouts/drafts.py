@@ -132,6 +132,10 @@ def report_path(drafts_dir: Path, handout_id: str) -> Path:
     return Path(drafts_dir) / f"{handout_id}.report.json"
 
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
 def atomic_write(path: Path, data: str | bytes) -> None:
     """Write a file so that readers see the old or the new content, never half."""
     path = Path(path)
@@ -139,6 +143,7 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; keep the usual permissions
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
             fh.flush()
