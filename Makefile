@@ -13,17 +13,17 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # --no-cache-dir makes pip compile with these flags rather than reuse a cached wheel.
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
-PIP := $(PY) -m pip install --disable-pip-version-check --no-cache-dir -q
+PIP := $(PY) -m pip install --disable-pip-version-check --no-cache-dir -q -c constraints.txt
 
 .PHONY: site test setup setup-test bench
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml constraints.txt
 	sh scripts/system-packages.sh
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml tests/package.json
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml constraints.txt tests/package.json
 	$(PIP) -e '.[test]'
 	sh scripts/system-packages.sh --test
 	touch $@
