@@ -109,7 +109,9 @@ def test_hand_edit_of_a_draft_is_rechecked_and_voids_approval(tiny):
     signoff.approve(project, "hives", "Dana Reyes, MD, FAAD", draft=d, sheet_sha256=sheets[0].sha256,
                     provenance={}, report=pipeline.check_draft(project, sheets[0], d))
     path = draft_path(project.drafts, "hives")
-    path.write_text(path.read_text().replace("text: Take cetirizine 10 mg once daily", "text: Take cetirizine 10 mg twice daily"))
+    text = d.section("treatment").facts[0].text
+    assert "10 mg" in text
+    path.write_text(path.read_text().replace(f"text: {text}", f"text: {text.replace('10 mg', '20 mg')}"))
     result = build(tiny)
     row = result.rows[0]
     assert row.state == "checks failed" and result.published == []
