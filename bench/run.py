@@ -54,8 +54,7 @@ def scratch_project(sheets: list[str]) -> Path:
     for sid in sheets:
         shutil.copy(REPO / "sources" / f"{sid}.yaml", root / "sources")
     shutil.copytree(REPO / "site_config", root / "site_config")
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    return root
+    return root  # no mkdocs.yml: publishing uses the repository's, as for any clinic folder
 
 
 def raw_tokens_per_second(model: LlamaCppModel, sheets, params, candidates: int) -> tuple[float, int]:
@@ -76,16 +75,18 @@ def raw_tokens_per_second(model: LlamaCppModel, sheets, params, candidates: int)
     return tokens / seconds, tokens
 
 
-def bare_mkdocs_seconds(root: Path) -> float:
-    """`mkdocs build` of the very pages the pipeline generated, into a throwaway folder."""
+def bare_mkdocs_seconds(project) -> float:
+    """`mkdocs build` of the very pages the pipeline generated, same config, throwaway folder."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     out = Path(tempfile.mkdtemp(prefix="handouts-bench-site-"))
     t = time.perf_counter()
-    cfg = load_config(config_file=str(root / "mkdocs.yml"), docs_dir=str(publish.docs_dir(
-        pipeline.load_project(root))), site_dir=str(out), strict=True)
+    cfg = load_config(config_file=str(REPO / "mkdocs.yml"), docs_dir=str(publish.docs_dir(project)),
+                      site_dir=str(out), strict=True, **publish.branding(project.settings))
+    cfg.plugins.on_startup(command="build", dirty=False)
     build(cfg)
+    cfg.plugins.on_shutdown()
     seconds = time.perf_counter() - t
     shutil.rmtree(out, ignore_errors=True)
     return seconds
@@ -128,7 +129,7 @@ def main() -> None:
     again = pipeline.build(root, model=model, progress=False)
     rebuild = time.perf_counter() - t0
     calls = model.calls - calls_before
-    bare = bare_mkdocs_seconds(root)
+    bare = bare_mkdocs_seconds(project)
 
     figures = {
         "facts": s.facts,

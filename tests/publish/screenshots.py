@@ -1,6 +1,10 @@
 """Make docs/handout-page.png and docs/handout-pdf-page1.png from a sample handout.
 
     python tests/publish/screenshots.py
+    python tests/publish/screenshots.py --from-drafts   # the real drafts/acne.yaml
+
+With --from-drafts the pictures show what the bundled model and the lexicon made
+of sources/acne.yaml (docs/acne-draft-page.png, docs/acne-draft-pdf-page1.png).
 
 A hand-written plain-language acne handout (no model), published with the
 repository's site_config/, shown in Debian's chromium and rendered by pdftoppm.
@@ -76,9 +80,23 @@ def sample_draft() -> Draft:
 def main() -> None:
     docs = REPO / "docs"
     docs.mkdir(exist_ok=True)
+    real = "--from-drafts" in sys.argv[1:]
+    page_png, pdf_png = (("acne-draft-page.png", "acne-draft-pdf-page1") if real
+                         else ("handout-page.png", "handout-pdf-page1"))
+    if real:
+        from handouts.drafts import load_draft
+        draft = load_draft(REPO / "drafts", "acne")
+    else:
+        draft = sample_draft()
     with tempfile.TemporaryDirectory() as tmp:
         project = clinic_project(Path(tmp) / "clinic", url="https://derm.example.org/")
-        site = publish(project, [item(sample_draft())])
+        it = item(draft)
+        if real:  # the draft's measured grade, not the sample's
+            import dataclasses
+            import json
+            report = json.loads((REPO / "drafts" / "acne.report.json").read_text())
+            it = dataclasses.replace(it, grade=report["grade"])
+        site = publish(project, [it])
         server = http.server.ThreadingHTTPServer(
             ("127.0.0.1", 0), functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site)))
         threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -90,13 +108,13 @@ def main() -> None:
                 "--disable-component-update", "--no-first-run", "--disable-sync"])
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(f"http://127.0.0.1:{server.server_port}/acne/")
-            page.screenshot(path=str(docs / "handout-page.png"), full_page=True)
+            page.screenshot(path=str(docs / page_png), full_page=True)
             browser.close()
         server.shutdown()
         subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
-                        str(site / "acne" / "acne.pdf"), str(docs / "handout-pdf-page1")], check=True)
+                        str(site / "acne" / "acne.pdf"), str(docs / pdf_png)], check=True)
         shutil.copyfile(site / "acne" / "acne.pdf", Path(tmp) / "keep.pdf")
-    print(docs / "handout-page.png", docs / "handout-pdf-page1.png")
+    print(docs / page_png, docs / f"{pdf_png}.png")
 
 
 if __name__ == "__main__":
