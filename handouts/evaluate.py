@@ -12,7 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from handouts import checks
-from handouts.drafts import NOT_SIMPLIFIED, SIMPLIFIED, Draft, provenance_path, save_draft, save_json
+from handouts.drafts import NOT_SIMPLIFIED, SIMPLIFIED, provenance_path, save_draft, save_json
 
 
 def _grade(text: str) -> tuple[float | None, float | None]:

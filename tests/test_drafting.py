@@ -6,7 +6,7 @@ import pytest
 
 from handouts.drafting import Drafter, cache_key
 from handouts.drafts import NOT_SIMPLIFIED, SIMPLIFIED, EDITED
-from handouts.exceptions import ModelError, ModelTimeout
+from handouts.exceptions import ModelTimeout
 from handouts.models import Generation, Params, ScriptedModel
 from tests.conftest import make_sheet
 

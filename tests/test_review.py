@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import http.server
 import json
-import os
-import shutil
 import threading
 import urllib.error
 import urllib.parse

@@ -147,7 +147,7 @@ def test_the_hash_changes_with_any_byte(tmp_path):
         "sources/acne.yaml:4:11: sections: anchors (&s) and their aliases are not allowed; "
         "write the value out in full"], id="anchor"),
     pytest.param(edited(("  - key: skin_of_color", "  - key: skin-of-color")), [
-        f"sources/acne.yaml:5:3: sections: missing required section skin_of_color; add one with key: skin_of_color",
+        "sources/acne.yaml:5:3: sections: missing required section skin_of_color; add one with key: skin_of_color",
         f"sources/acne.yaml:8:10: sections[1].key: unknown section key skin-of-color; did you mean skin_of_color? "
         f"use one of {ALL_KEYS}",
     ], id="unknown-section-key"),

@@ -133,7 +133,7 @@ _PATTERNS = (
     _pattern("spf", rf"spf\s*(?:of\s+)?(?P<n>{R})(?!\d|\.\d)"),
     _pattern("spf", rf"(?P<n>{R})\s*spf\b"),
     _pattern("measure", rf"(?P<n>{R})\s*-?\s*(?P<u>{_UNIT_RE})(?![a-z])"),
-    _pattern("number", rf"(?P<n>\d+(?:,\d{{3}})*(?:\.\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?)(?![\w])"),
+    _pattern("number", r"(?P<n>\d+(?:,\d{3})*(?:\.\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?)(?![\w])"),
     _pattern("number", r"(?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                        r"fifteen|twenty|thirty|forty|fifty|sixty|hundred)(?![a-z])"),
 )
