@@ -8,12 +8,15 @@ never touches the network.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 from pathlib import Path
 from urllib.parse import urljoin
 
 import jinja2
 
+from handouts.drafts import atomic_write
 from handouts.exceptions import PublishError
 from handouts.render import render
 
@@ -59,8 +62,14 @@ def _mime(path: Path) -> str:
 
 
 def render_pdf(env: jinja2.Environment, *, clinic: dict, handout: dict, body_html: str,
-               paper: str, site_url: str, logo: Path | None, css: str) -> bytes:
-    """The handout as PDF bytes."""
+               paper: str, site_url: str, logo: Path | None, css: str,
+               cache: Path | None = None) -> bytes:
+    """The handout as PDF bytes.
+
+    With `cache` (a folder), a PDF whose every input is unchanged (HTML, CSS, logo,
+    WeasyPrint version) is reused rather than rendered again: a rebuild with nothing
+    changed renders no PDF.
+    """
     import weasyprint
 
     url = page_url(site_url, handout["id"])
@@ -72,10 +81,21 @@ def render_pdf(env: jinja2.Environment, *, clinic: dict, handout: dict, body_htm
         logo_src=next(iter(allowed), ""),
     )
     page_css = f"@page {{ size: {PAPER[paper]}; }}\n" + css
+    cached = None
+    if cache is not None:
+        key = hashlib.sha256("\0".join([weasyprint.__version__, source, page_css]).encode("utf-8")
+                             + (logo.read_bytes() if logo else b"")).hexdigest()
+        cached = Path(cache) / f"{key}.pdf"
+        if cached.is_file():
+            os.utime(cached)  # marks it as used by this build
+            return cached.read_bytes()
     try:
         doc = weasyprint.HTML(string=source, url_fetcher=_fetcher_for(allowed), base_url="handouts-logo:")
         out = io.BytesIO()
         doc.write_pdf(out, stylesheets=[weasyprint.CSS(string=page_css)], pdf_tags=True)
     except Exception as exc:  # WeasyPrint raises many types; the user gets one line
         raise PublishError(f"PDF for {handout['id']}: {type(exc).__name__}: {exc}") from exc
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(cached, out.getvalue())
     return out.getvalue()

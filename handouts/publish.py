@@ -82,6 +82,7 @@ def publish(project: Project, items: list[PublishItem]) -> Path:
             raise PublishError(f"the new site failed verification; site/ is unchanged:\n  {shown}{more}")
         _install(new_site, project.site_dir, previous_dir(project))
         _install(new_docs, docs_dir(project), None)
+        _prune_pdf_cache(project)
     finally:
         for leftover in (new_site, new_docs):
             if leftover.exists():
@@ -119,6 +120,17 @@ def _check_items(items: list[PublishItem]) -> None:
             raise PublishError(f"{hid}: the draft differs from the approved content; it needs a new approval")
 
 
+def pdf_cache(project: Project) -> Path:
+    """Rendered PDFs by the hash of all their inputs (disposable)."""
+    return project.work / "pdf-cache"
+
+
+def _prune_pdf_cache(project: Project, keep: int = 50) -> None:
+    files = sorted(pdf_cache(project).glob("*.pdf"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[keep:]:
+        old.unlink(missing_ok=True)
+
+
 def write_docs(project: Project, items: list[PublishItem], docs: Path) -> None:
     """Render every page, PDF and asset into `docs` (which must not exist yet)."""
     from handouts import pdf as pdfs
@@ -154,7 +166,7 @@ def write_docs(project: Project, items: list[PublishItem], docs: Path) -> None:
         printed = rendering.handout_fragment(env, clinic, h, for_print=True)
         data = pdfs.render_pdf(env, clinic=clinic, handout=h, body_html=printed,
                                paper=settings.site.paper, site_url=settings.site.url,
-                               logo=logo, css=pdf_css)
+                               logo=logo, css=pdf_css, cache=pdf_cache(project))
         (docs / h["id"]).mkdir()
         (docs / h["id"] / h["pdf_name"]).write_bytes(data)
         entries.append({"id": h["id"], "title": h["title"], "also_called": h["also_called"]})

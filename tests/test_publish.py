@@ -243,3 +243,20 @@ def test_withdrawn_handout_leaves_no_trace_in_site(tmp_path):
             text = path.read_bytes().decode("utf-8", errors="ignore")
             assert "Zqxeczema" not in text and "eczema" not in text.lower(), path
     assert not (project.site_dir / "eczema").exists()
+
+
+def test_unchanged_pdf_is_reused_not_rendered_again(tmp_path, monkeypatch):
+    project = clinic_project(tmp_path / "clinic")
+    first = (publish(project, [item()]) / "acne" / "acne.pdf").read_bytes()
+    import weasyprint
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("WeasyPrint was called for an unchanged handout")
+
+    monkeypatch.setattr(weasyprint, "HTML", refuse)
+    again = (publish(project, [item()]) / "acne" / "acne.pdf").read_bytes()
+    assert again == first
+    changed = make_draft()
+    changed.title = "Acne (changed)"
+    with pytest.raises(PublishError, match="AssertionError"):  # new content is rendered again
+        publish(project, [item(changed)])
