@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from handouts import pipeline, signoff
-from handouts.drafts import draft_path, load_draft
+from handouts.drafts import draft_path, load_draft, save_draft
 from handouts.exceptions import InputError, ModelTimeout
 from handouts.models import ScriptedModel
 from tests.conftest import FIXTURES
@@ -128,3 +128,29 @@ def test_tampered_audit_log_refuses_to_publish(tiny):
     from handouts.exceptions import SignoffError
     with pytest.raises(SignoffError, match="audit log failed verification"):
         build(tiny)
+
+
+def test_unapproved_text_appears_nowhere_in_site(tiny):
+    """A unique marker planted in an unapproved draft: not in pages, search index, sitemap or 404."""
+    shutil.copy(FIXTURES / "sheets" / "psoriasis.yaml", tiny / "sources" / "psoriasis.yaml")
+    marker = "Zqxmarker7731"
+    build(tiny)
+    project, sheets = pipeline.load(tiny)
+    hives = next(s for s in sheets if s.id == "hives")
+    d = load_draft(project.drafts, "hives")
+    signoff.approve(project, "hives", "Dana Reyes, MD, FAAD", draft=d, sheet_sha256=hives.sha256,
+                    provenance={}, report=pipeline.check_draft(project, hives, d))
+    path = draft_path(project.drafts, "psoriasis")
+    pso = load_draft(project.drafts, "psoriasis")
+    pso.sections[0].facts[0].text += f" {marker}"  # as a reviewer's hand edit would
+    save_draft(project.drafts, pso)
+    result = build(tiny)
+    assert result.published == ["hives"]
+    assert marker in path.read_text()  # the reviewer's edit is kept, awaiting checks/review
+    files = [p for p in (tiny / "site").rglob("*") if p.is_file()]
+    names = {p.relative_to(tiny / "site").as_posix() for p in files}
+    assert {"404.html", "sitemap.xml", "search/search_index.json", "hives/index.html"} <= names
+    for p in files:
+        data = p.read_bytes()
+        assert marker.encode() not in data, p
+        assert b"psoriasis" not in data.lower() or p.suffix == ".pdf", p
