@@ -328,7 +328,7 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("interrupted; drafts saved so far are kept.", err=True)
+        click.echo("interrupted; drafts on disk are unchanged and finished model output is kept for the next run.", err=True)
         sys.exit(130)
     except SystemExit:
         raise

@@ -88,12 +88,14 @@ class Progress:
 
 
 def cache_key(fact: Fact, model_sha256: str, params: Params, candidates: int) -> str:
+    # Only what changes the output: not the time limit, not n_ctx (both still recorded).
+    output_params = {k: v for k, v in params.as_dict().items() if k not in ("timeout_seconds", "n_ctx")}
     inputs = {
         "fact": fact.text,
         "section": fact.section,
         "model_sha256": model_sha256,
         "prompt_version": PROMPT_VERSION,
-        "params": params.as_dict(),
+        "params": output_params,
         "candidates": candidates,
     }
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode("utf-8")).hexdigest()
@@ -163,6 +165,7 @@ class Drafter:
         old_texts = {f.fact_id: f for f in (old_draft.facts() if old_draft else [])}
         old_entries = old_prov.get("facts", {}) if old_prov else {}
         by_key = {e.get("cache_key"): e for e in old_entries.values() if e.get("cache_key")}
+        by_key.update((old_prov or {}).get("pending", {}))  # output saved by an interrupted run
         prov = {
             "id": sheet.id,
             "sheet_sha256": sheet.sha256,
@@ -180,10 +183,14 @@ class Drafter:
                 out[fact.id], prov["facts"][fact.id] = self._draft_fact(
                     sheet, fact, old_texts.get(fact.id), old_entries.get(fact.id, {}), by_key, local)
                 bar.update(n, local if local.seconds else self.stats, fact.id)
-        except ModelError:
-            if save_partial is not None:  # keep every finished model output for the next run
-                merged = dict(old_prov or {}, facts={**old_entries, **prov["facts"]})
-                save_partial(merged)
+        except BaseException:  # a model error, a timeout, Ctrl-C
+            # Keep every finished model output for the next run, as cache only: the old
+            # draft and its provenance stay as they were, so nothing looks like an edit.
+            done = {e["cache_key"]: {"candidates": e["candidates"]}
+                    for e in prov["facts"].values() if e.get("candidates")}
+            if save_partial is not None and done:
+                pending = {**(old_prov or {}).get("pending", {}), **done}
+                save_partial(dict(old_prov or {}, pending=pending))
             raise
         finally:
             self.stats.add(local)
@@ -238,6 +245,8 @@ class Drafter:
         # The lexicon repair of the clinician's fact is the baseline every rewrite must
         # beat: a model candidate is kept only if it passed and reads more simply.
         fallback = checks.repair(fact.text, sheet.glossary)
+        if not checks.check_rewrite(fact.text, fallback, section=fact.section, glossary=sheet.glossary).accepted:
+            fallback = fact.text  # the lexicon must never make a fact unfaithful: keep it verbatim
         fallback_grade = _grade(fallback)
         best = choose(candidates)
         if best is not None and (best["grade"], len(best["text"])) < (fallback_grade, len(fallback)):

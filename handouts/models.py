@@ -203,7 +203,7 @@ class LlamaCppModel(Model):
                     stream.close()
                     raise ModelTimeout(
                         f"generation took longer than {params.timeout_seconds:g}s "
-                        "(model.timeout_seconds); drafts saved so far are kept"
+                        "(model.timeout_seconds); output finished so far is kept for the next run"
                     )
         except ValueError as exc:
             if "context" in str(exc).lower():

@@ -99,7 +99,29 @@ def test_model_timeout_keeps_earlier_drafts(tiny):
     assert (tiny / "drafts" / "hives.yaml").exists()
     assert not (tiny / "drafts" / "psoriasis.yaml").exists()
     prov = json.loads((tiny / "drafts" / "psoriasis.provenance.json").read_text())
-    assert prov["facts"]  # finished model output is kept for the next run
+    assert len(prov["pending"]) == 4  # finished model output is kept for the next run, as cache only
+    again = echo_model()
+    build(tiny, again)
+    project, sheets = pipeline.load(tiny)
+    pso = next(s for s in sheets if s.id == "psoriasis")
+    assert again.calls == 2 * (len(pso.facts()) - 4)
+
+
+def test_interrupted_redraft_with_a_new_model_is_not_mistaken_for_an_edit(tiny):
+    build(tiny)
+    calls = {"n": 0}
+
+    def respond(text, params):
+        calls["n"] += 1
+        return ModelTimeout("generation took longer than 60s") if calls["n"] > 5 else text
+
+    with pytest.raises(ModelTimeout):
+        build(tiny, ScriptedModel(respond=respond, id="bigger-model"))
+    build(tiny, ScriptedModel(respond=lambda text, p: text, id="bigger-model"))
+    from handouts import audit
+    project, _ = pipeline.load(tiny)
+    assert "edit" not in [e["event"] for e in audit.events(project)]
+    assert all(f.status != "edited" for f in load_draft(project.drafts, "hives").facts())
 
 
 def test_hand_edit_of_a_draft_is_rechecked_and_voids_approval(tiny):
