@@ -69,6 +69,9 @@ def build(root, model, quiet):
                f"{s.tokens} tokens, {s.tokens_per_second:.1f} tok/s")
     _print_rows(result.rows)
     click.echo(f"site: {len(result.published)} handout(s) published to site/")
+    if result.error is not None:
+        result.error.show()
+        sys.exit(result.error.exit_code)
 
 
 @cli.command()
@@ -130,15 +133,17 @@ def check(ids, root):
 def status(root, as_json):
     """Show each handout's review state, reading grade and review dates."""
     project, sheets = pipeline.load(root)
-    reports = pipeline.check(project, sheets)
+    reports = pipeline.check(project, sheets, save=False)  # read-only
     states = pipeline.statuses(project, sheets, reports)
+    live_ids = pipeline.published_ids(project, states)
     if as_json:
         out = []
         for s in sheets:
             st = states[s.id]
             a = st.approval
+            live = s.id in live_ids
             out.append({
-                "id": s.id, "state": st.state.value, "reason": st.reason,
+                "id": s.id, "state": "published" if live else st.state.value, "reason": st.reason,
                 "publishable": st.is_publishable(), "review_flag": st.review_flag,
                 "review_due": st.review_due.isoformat() if st.review_due else None,
                 "grade": (reports.get(s.id) or {}).get("grade"),
@@ -149,7 +154,7 @@ def status(root, as_json):
         click.echo(json.dumps(out, indent=2))
         return
     table = []
-    for r in pipeline.rows(sheets, states, reports, set()):
+    for r in pipeline.rows(sheets, states, reports, live_ids):
         st = states[r.id]
         table.append([r.id, r.state, r.grade, st.review_due.isoformat() if st.review_due else "", r.reason])
     click.echo(_table(table, ["handout", "state", "grade", "review due", "reason"]))
@@ -177,8 +182,13 @@ def approve(handout_id, root, reviewer, yes):
     d = pipeline.load_draft(project.drafts, handout_id)
     if d is None:
         raise HandoutsError(f"{handout_id}: no draft to approve; run `handouts draft {handout_id}` first")
+    pipeline.record_hand_edits(project, d)
     report = pipeline.check_draft(project, sheet, d)
     if not yes:
+        from handouts.checks import format_report_table
+
+        click.echo(format_report_table(report))
+        click.echo(f"\nRead the full text in drafts/{handout_id}.yaml or with `handouts review`.")
         click.echo(f'You are signing "{d.title}" ({d.content_sha256()[:12]}) with the meaning: '
                    f'"{signoff.MEANING}".')
         click.confirm("Do you confirm?", abort=True)
@@ -266,10 +276,7 @@ def review(root, port):
 @click.option("--rollback", is_flag=True, required=True, help="Restore the previous release of site/.")
 def publish(root, rollback):
     """Site releases: `handouts publish --rollback` restores the previous site."""
-    from handouts import publish as publishing
-    from handouts.config import load_project
-
-    path = publishing.rollback(load_project(root))
+    path = pipeline.rollback(root)
     click.echo(f"restored the previous release into {path}")
 
 

@@ -23,7 +23,7 @@ import json
 import os
 import re
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -254,15 +254,23 @@ def load_draft(drafts_dir: Path, handout_id: str) -> Draft | None:
 
 
 def load_json(path: Path) -> dict:
+    """A JSON object from a file ({} if there is none); a broken file is an InputError."""
     path = Path(path)
     if not path.exists():
         return {}
-    return json.loads(path.read_text(encoding="utf-8"))
+    shown = f"{path.parent.name}/{path.name}"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise InputError([f"{shown}:1:1: (file): not UTF-8 text"])
+    except json.JSONDecodeError as exc:
+        raise InputError([f"{shown}:{exc.lineno}:{exc.colno}: (file): invalid JSON ({exc.msg}); "
+                          "restore it from git or delete it to regenerate it"])
+    if not isinstance(data, dict):
+        raise InputError([f"{shown}:1:1: (top): expected a JSON object; restore it from git or delete it"])
+    return data
 
 
 def save_json(path: Path, data: dict) -> None:
     atomic_write(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
 
-
-def draft_to_dict(draft: Draft) -> dict:
-    return asdict(draft)

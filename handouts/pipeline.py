@@ -26,7 +26,7 @@ from handouts.drafts import (
     save_json,
     atomic_write,
 )
-from handouts.exceptions import InputError, SignoffError
+from handouts.exceptions import InputError, ModelError, PublishError, SignoffError
 from handouts.models import Model, load_model, params_from
 from handouts.sheets import Sheet, load_sheets
 
@@ -47,6 +47,7 @@ class Result:
     stats: Stats = field(default_factory=Stats)
     published: list[str] = field(default_factory=list)
     reports: dict = field(default_factory=dict)
+    error: ModelError | None = None  # drafting stopped; what was approved was still published
 
 
 # -- stages --------------------------------------------------------------------
@@ -96,15 +97,40 @@ def draft(project: Project, sheets: list[Sheet], drafter: Drafter) -> Stats:
     return drafter.stats
 
 
+def _editor(handout_id: str) -> str:
+    who = os.environ.get("HANDOUTS_EDITOR") or os.environ.get("USER") or "unknown"
+    return f"{who} (edited drafts/{handout_id}.yaml)"
+
+
 def _log_file_edits(project: Project, new: Draft, old_prov: dict) -> None:
     """Edits a reviewer made in drafts/ID.yaml by hand are logged once, when first seen."""
     old_facts = (old_prov or {}).get("facts", {})
     for f in new.facts():
         before = old_facts.get(f.fact_id, {})
         if f.status == EDITED and not before.get("edited_by_clinician"):
-            editor = os.environ.get("HANDOUTS_EDITOR") or os.environ.get("USER") or "unknown"
-            signoff.record_edit(project, new.id, f"{editor} (edited drafts/{new.id}.yaml)",
-                                f.fact_id, before.get("chosen_text", ""), f.text)
+            signoff.record_edit(project, new.id, _editor(new.id), f.fact_id,
+                                before.get("chosen_text", ""), f.text)
+
+
+def record_hand_edits(project: Project, draft: Draft) -> None:
+    """Log hand edits of drafts/ID.yaml before anything is checked or signed.
+
+    A text that differs from what drafting chose, and was not logged yet, is an
+    edit: it is logged once and flagged in provenance as clinician-written.
+    """
+    path = provenance_path(project.drafts, draft.id)
+    prov = load_json(path)
+    entries = prov.get("facts", {})
+    changed = False
+    for f in draft.facts():
+        entry = entries.get(f.fact_id)
+        if entry is None or entry.get("edited_by_clinician") or entry.get("chosen_text") in (None, f.text):
+            continue
+        signoff.record_edit(project, draft.id, _editor(draft.id), f.fact_id, entry["chosen_text"], f.text)
+        entry["edited_by_clinician"] = True
+        changed = True
+    if changed:
+        save_json(path, prov)
 
 
 def check_draft(project: Project, sheet: Sheet, draft: Draft) -> dict:
@@ -121,10 +147,20 @@ def check_draft(project: Project, sheet: Sheet, draft: Draft) -> dict:
             "severity": "error", "check": "stale", "fact": None,
             "message": f"sources/{sheet.id}.yaml changed since this draft was made; run `handouts draft {sheet.id}`"})
     sources = {f.id: f for f in sheet.facts()}
+    findings = report.setdefault("findings", [])
+    if not stale and [f.fact_id for f in draft.facts()] != list(sources):
+        findings.append({"severity": "error", "check": "stale", "fact": None,
+                         "message": f"drafts/{sheet.id}.yaml does not have the sheet's facts; "
+                                    f"run `handouts draft {sheet.id}`"})
     for f in draft.facts():
         src = sources.get(f.fact_id)
-        if src is None or src.text != f.source:
+        if src is None:
             continue  # covered by the stale finding
+        if src.text != f.source:
+            findings.append({"severity": "error", "check": "stale", "fact": f.fact_id,
+                             "message": f"{f.fact_id}: `source:` in drafts/{sheet.id}.yaml differs from "
+                                        f"the sheet; run `handouts draft {sheet.id}`"})
+            continue
         verdict = checks.check_rewrite(f.source, f.text, section=src.section, glossary=sheet.glossary)
         if not verdict.accepted:
             who = "clinician edit" if f.status == EDITED else f.status
@@ -136,15 +172,21 @@ def check_draft(project: Project, sheet: Sheet, draft: Draft) -> dict:
     return report
 
 
-def check(project: Project, sheets: list[Sheet]) -> dict[str, dict]:
-    """Run the checks on existing drafts and save each report. Never calls the model."""
+def check(project: Project, sheets: list[Sheet], *, save: bool = True) -> dict[str, dict]:
+    """Run the checks on existing drafts (and save each report). Never calls the model.
+
+    Hand edits in drafts/ID.yaml are logged here too, when first seen.
+    """
     reports = {}
     for sheet in sheets:
         d = load_draft(project.drafts, sheet.id)
         if d is None:
             continue
+        if save:
+            record_hand_edits(project, d)
         reports[sheet.id] = check_draft(project, sheet, d)
-        save_json(report_path(project.drafts, sheet.id), reports[sheet.id])
+        if save:
+            save_json(report_path(project.drafts, sheet.id), reports[sheet.id])
     return reports
 
 
@@ -185,7 +227,11 @@ def build(root: Path | str = ".", *, model: Model | str | None = None, progress:
     if problems:
         raise SignoffError("the audit log failed verification; nothing was published:\n" + "\n".join(problems))
     drafter = make_drafter(project, model, progress)
-    stats = draft(project, sheets, drafter)
+    error = None
+    try:
+        stats = draft(project, sheets, drafter)
+    except ModelError as exc:  # keep serving what is approved; report the error after
+        error, stats = exc, drafter.stats
     reports = check(project, sheets)
     states = statuses(project, sheets, reports)
     items = []
@@ -198,7 +244,39 @@ def build(root: Path | str = ".", *, model: Model | str | None = None, progress:
     published = [i.draft.id for i in items]
     signoff.record_publish(project, published,  # logged only when the published set changes
                            contents={i.draft.id: i.draft.content_sha256() for i in items})
-    return Result(rows(sheets, states, reports, set(published)), stats, published, reports)
+    return Result(rows(sheets, states, reports, set(published)), stats, published, reports, error)
+
+
+def published_ids(project: Project, states: dict[str, signoff.HandoutStatus]) -> set[str]:
+    """Handouts the last publish put on the site with the content that is approved now."""
+    last = next((e for e in reversed(audit.events(project)) if e.get("event") == "publish"), None)
+    if last is None or not project.site_dir.is_dir():
+        return set()
+    items = last.get("items", {})
+    return {i for i, st in states.items()
+            if st.is_publishable() and items.get(i) == st.approval.content_sha256}
+
+
+def rollback(root: Path | str = ".") -> Path:
+    """Restore the previous release, but only if everything on it is publishable now."""
+    from handouts import publish as publishing
+
+    project, sheets = load(root)
+    problems = audit.verify(project)
+    if problems:
+        raise SignoffError("the audit log failed verification; nothing was changed:\n" + "\n".join(problems))
+    states = statuses(project, sheets, check(project, sheets, save=False))
+    allowed = {i for i, st in states.items() if st.is_publishable()}
+    prev = publishing.previous_dir(project)
+    on_prev = {p.parent.name for p in prev.glob("*/*.pdf") if p.name == f"{p.parent.name}.pdf"}
+    refused = sorted(on_prev - allowed)
+    if refused:
+        raise PublishError(f"the previous release publishes {', '.join(refused)}, which "
+                           f"{'is' if len(refused) == 1 else 'are'} not approved now; nothing was changed. "
+                           "Run `handouts build` instead.")
+    path = publishing.rollback(project)
+    signoff.record_publish(project, sorted(on_prev))
+    return path
 
 
 def provenance_for(project: Project, handout_id: str) -> dict:

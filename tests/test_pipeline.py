@@ -94,8 +94,7 @@ def test_model_timeout_keeps_earlier_drafts(tiny):
             return ModelTimeout("generation took longer than 60s")
         return text
 
-    with pytest.raises(ModelTimeout):
-        build(tiny, ScriptedModel(respond=respond))
+    assert isinstance(build(tiny, ScriptedModel(respond=respond)).error, ModelTimeout)
     assert (tiny / "drafts" / "hives.yaml").exists()
     assert not (tiny / "drafts" / "psoriasis.yaml").exists()
     prov = json.loads((tiny / "drafts" / "psoriasis.provenance.json").read_text())
@@ -115,8 +114,7 @@ def test_interrupted_redraft_with_a_new_model_is_not_mistaken_for_an_edit(tiny):
         calls["n"] += 1
         return ModelTimeout("generation took longer than 60s") if calls["n"] > 5 else text
 
-    with pytest.raises(ModelTimeout):
-        build(tiny, ScriptedModel(respond=respond, id="bigger-model"))
+    assert isinstance(build(tiny, ScriptedModel(respond=respond, id="bigger-model")).error, ModelTimeout)
     build(tiny, ScriptedModel(respond=lambda text, p: text, id="bigger-model"))
     from handouts import audit
     project, _ = pipeline.load(tiny)
@@ -176,3 +174,47 @@ def test_unapproved_text_appears_nowhere_in_site(tiny):
         data = p.read_bytes()
         assert marker.encode() not in data, p
         assert b"psoriasis" not in data.lower() or p.suffix == ".pdf", p
+
+
+def approve_now(root, handout_id="hives"):
+    project, sheets = pipeline.load(root)
+    sheet = next(s for s in sheets if s.id == handout_id)
+    d = load_draft(project.drafts, handout_id)
+    signoff.approve(project, handout_id, "Dana Reyes, MD, FAAD", draft=d, sheet_sha256=sheet.sha256,
+                    provenance={}, report=pipeline.check_draft(project, sheet, d))
+    return project
+
+
+def test_model_failure_still_publishes_what_is_approved(tiny):
+    build(tiny)
+    approve_now(tiny)
+    shutil.copy(FIXTURES / "sheets" / "psoriasis.yaml", tiny / "sources" / "psoriasis.yaml")
+    broken = ScriptedModel(respond=lambda text, p: ModelTimeout("generation took longer than 60s"))
+    result = build(tiny, broken)
+    assert isinstance(result.error, ModelTimeout)
+    assert result.published == ["hives"] and (tiny / "site" / "hives" / "index.html").exists()
+    assert dict((r.id, r.state) for r in result.rows)["psoriasis"] == "drafted"
+
+
+def test_rollback_refuses_a_release_with_a_handout_no_longer_approved(tiny):
+    from handouts.exceptions import PublishError
+
+    build(tiny)
+    project = approve_now(tiny)
+    build(tiny)  # publishes hives; site.prev/ is the empty release
+    signoff.retire(project, "hives", "Dana Reyes, MD, FAAD", "replaced by a new handout")
+    build(tiny)  # hives withdrawn; site.prev/ now holds the release that published it
+    with pytest.raises(PublishError, match="the previous release publishes hives, which is not approved now"):
+        pipeline.rollback(tiny)
+    assert not (tiny / "site" / "hives").exists()
+
+
+def test_rollback_restores_an_approved_release_and_status_shows_what_is_live(tiny):
+    build(tiny)
+    project = approve_now(tiny)
+    build(tiny)
+    _, sheets = pipeline.load(tiny)
+    states = pipeline.statuses(project, sheets, pipeline.check(project, sheets, save=False))
+    assert pipeline.published_ids(project, states) == {"hives"}
+    pipeline.rollback(tiny)  # back to the release before hives was published: allowed
+    assert not (tiny / "site" / "hives").exists()

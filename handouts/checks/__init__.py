@@ -18,6 +18,7 @@ Pure functions, one concern per module:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Mapping
 
 from handouts.checks import content, degenerate, drugs, markers, quantities, warnings
@@ -44,7 +45,15 @@ def check_rewrite(source: str, candidate: str, *, section: str = "",
     `section == "when_to_get_help"` is the strictest mode: every symptom and every
     instruction of the source must be kept. Degenerate output (empty, loop, HTML...)
     is reported alone: comparing its meaning would only add noise.
+    Pure, so memoised: a rebuild re-judges cached candidates at almost no cost.
     """
+    return _check_rewrite(source, candidate, section, tuple(sorted((glossary or {}).items())))
+
+
+@lru_cache(maxsize=8192)
+def _check_rewrite(source: str, candidate: str, section: str,
+                   glossary: tuple[tuple[str, str], ...]) -> Verdict:
+    glossary = dict(glossary)
     bad = degenerate.check(source, candidate)
     if bad and (not candidate.strip() or any(r.startswith(("repetition", "not English", "too long"))
                                               for r in bad)):
