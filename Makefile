@@ -6,7 +6,6 @@
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
-SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # llama.cpp is compiled for a portable x86-64 baseline (AVX2/FMA/F16C), not for
 # this exact CPU: "native" builds use AMX/AVX-512 kernels that crash with
 # "Illegal instruction" on virtual machines that advertise but do not allow them.

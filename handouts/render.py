@@ -10,8 +10,8 @@ attr_list or snippets), and every piece of markup in it is ours.
 Templates live in `site_config/templates/` so a clinic can edit them:
 
 - `handout.html.j2`: the handout itself (shared by the web page and the PDF)
-- `handout.md.j2`:   the mkdocs page around it
-- `index.md.j2`:     the index page
+- `page.md.j2`:      the mkdocs page around it (front matter + the HTML block)
+- `index.html.j2`:   the index page
 - `handout_pdf.html.j2` and `pdf.css`: the printed handout
 """
 

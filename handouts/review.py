@@ -465,6 +465,9 @@ class _Handler(BaseHTTPRequestHandler):
             resp = self.server.app.handle(method, self.path, self.headers, body)
         except HandoutsError as exc:
             resp = self.server.app.error(500, exc.format_message())
+        except Exception as exc:  # a page, never a traceback
+            sys.stderr.write(f"review: internal error: {type(exc).__name__}: {exc}\n")
+            resp = self.server.app.error(500, "internal error; see the terminal running `handouts review`")
         self._send(resp)
 
     def do_GET(self):  # noqa: N802
