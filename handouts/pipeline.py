@@ -93,7 +93,8 @@ def draft(project: Project, sheets: list[Sheet], drafter: Drafter) -> Stats:
         path = draft_path(project.drafts, sheet.id)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             atomic_write(path, text)
-            signoff.record_create(project, sheet.id, new.content_sha256(), sheet.sha256)
+            if old is None or old.content_sha256() != new.content_sha256():
+                signoff.record_create(project, sheet.id, new.content_sha256(), sheet.sha256)
     return drafter.stats
 
 
