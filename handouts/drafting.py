@@ -31,7 +31,6 @@ from handouts.drafts import (
     DraftSection,
     split_sentences,
 )
-from handouts.exceptions import ModelError
 from handouts.models import Generation, Model, Params
 from handouts.prompts import PROMPT_VERSION, rewrite_messages
 from handouts.sheets import Fact, Sheet

@@ -211,6 +211,13 @@ def _fact_from(d: dict, where: str) -> DraftFact:
     )
 
 
+def _read_text(path: Path, shown: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError([f"{shown}:1:1: (file): not UTF-8 text; save it as UTF-8"])
+
+
 def load_draft(drafts_dir: Path, handout_id: str) -> Draft | None:
     """Read drafts/ID.yaml; None if there is none. Malformed files give an InputError."""
     path = draft_path(drafts_dir, handout_id)
@@ -218,9 +225,7 @@ def load_draft(drafts_dir: Path, handout_id: str) -> Draft | None:
         return None
     shown = f"drafts/{path.name}"
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise InputError([f"{shown}:1:1: (file): not UTF-8 text; save it as UTF-8"])
+        doc = yaml.safe_load(_read_text(path, shown))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -260,9 +265,7 @@ def load_json(path: Path) -> dict:
         return {}
     shown = f"{path.parent.name}/{path.name}"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise InputError([f"{shown}:1:1: (file): not UTF-8 text"])
+        data = json.loads(_read_text(path, shown))
     except json.JSONDecodeError as exc:
         raise InputError([f"{shown}:{exc.lineno}:{exc.colno}: (file): invalid JSON ({exc.msg}); "
                           "restore it from git or delete it to regenerate it"])

@@ -19,7 +19,6 @@ supplies them. The default reads the project's files and re-runs the checks.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import hmac
 import re
 import secrets
@@ -36,6 +35,7 @@ from markupsafe import Markup, escape
 from handouts import audit, signoff
 from handouts.drafts import EDITED, Draft, load_draft, load_json, provenance_path, report_path, save_draft, save_json
 from handouts.exceptions import HandoutsError, SignoffError
+from handouts.sheets import sha256_bytes
 from handouts.signoff import State
 
 LOCAL_HOST = "127.0.0.1"
@@ -89,7 +89,7 @@ class Loader:
 
     def sheet_sha256(self, handout_id: str) -> str:
         path = Path(self.project.sources) / f"{handout_id}.yaml"
-        return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+        return sha256_bytes(path.read_bytes()) if path.exists() else ""
 
     def report(self, handout_id: str, draft: Draft) -> dict | None:
         """A report for exactly this draft: re-run the checks if we can, else drafts/ID.report.json."""
@@ -110,8 +110,9 @@ class Loader:
         return load_json(report_path(self.project.drafts, handout_id)) or None
 
     def provenance(self, handout_id: str) -> dict:
-        prov = load_json(provenance_path(self.project.drafts, handout_id))
-        return {k: prov.get(k) for k in ("model", "prompt_version", "params", "candidates_per_fact")}
+        from handouts.pipeline import provenance_for
+
+        return provenance_for(self.project, handout_id)
 
     def check_rewrite(self, source: str, text: str, *, section: str, glossary: dict):
         from handouts.checks import check_rewrite

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Mapping
 
+from handouts.drafts import split_sentences
 from handouts.checks.readability import readability, strip_markdown
 from handouts.lexicon import plain_terms, stems, tokens
 
@@ -30,7 +31,6 @@ LONG_SENTENCE_WORDS = 20
 MAX_LONG_SHARE = 0.2
 MAX_PASSIVE_SHARE = 0.2
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _PASSIVE = re.compile(
     r"\b(?:am|is|are|was|were|be|been|being|get|gets|got|gotten)\s+(?:\w+ly\s+|not\s+)?"
     r"(?:\w+ed|known|made|done|seen|given|taken|shown|worn|caused|found|born|spread|"
@@ -65,8 +65,7 @@ _DARK_NOTE = re.compile(
 
 
 def _sentences(text: str) -> list[str]:
-    text = " ".join(strip_markdown(text).split())
-    return [s for s in _SENTENCE_END.split(text) if s.strip()] if text else []
+    return [s for s in split_sentences(strip_markdown(text)) if s.strip()]
 
 
 def _is_passive(sentence: str) -> bool:
