@@ -5,7 +5,8 @@ This is how a clinic checks a new model or prompt. Each input line is a JSON obj
     {"source": "...", "candidate": "...", "section": "when_to_get_help"}   # section optional
 
 and each output line is the same object (every key kept, in order) with
-`"accepted": bool` and `"reasons": [...]` added.
+`"accepted": bool`, `"reasons": [...]` (the messages) and `"findings": [...]` added;
+each finding is `{"kind", "words", "message", "check"}` (see `handouts.checks.findings`).
 
 Bad lines never stop the run. For a line that is not a JSON object, or lacks a text
 `source` or `candidate`, the output line is `{"line": N, "error": "..."}` in its place,
@@ -70,5 +71,6 @@ def verify_jsonl(in_stream: IO[str], out_stream: IO[str], err_stream: IO[str] | 
         out = dict(obj)
         out["accepted"] = verdict.accepted
         out["reasons"] = list(verdict.reasons)
+        out["findings"] = [f.to_dict() for f in verdict.findings]
         out_stream.write(json.dumps(out, ensure_ascii=False) + "\n")
     return total, accepted

@@ -21,9 +21,11 @@ def test_verify_jsonl_adds_verdicts_and_keeps_keys():
     got = [json.loads(x) for x in out.getvalue().splitlines()]
     assert got[0] == {"id": 1, "source": lines[0]["source"], "candidate": lines[0]["candidate"],
                       "accepted": False,
-                      "reasons": ["changed frequency: source says 'two to three times weekly', "
-                                  "rewrite says 'twice a day'"]}
-    assert got[1]["accepted"] is True and got[1]["reasons"] == []
+                      "reasons": ["changes the frequency 'two to three times weekly' to 'twice a day'"],
+                      "findings": [{"kind": "changed_quantity", "words": ["two to three times weekly", "twice a day"],
+                                    "message": "changes the frequency 'two to three times weekly' to 'twice a day'",
+                                    "check": "quantities"}]}
+    assert got[1]["accepted"] is True and got[1]["reasons"] == [] and got[1]["findings"] == []
     assert got[2]["section"] == "when_to_get_help" and got[2]["accepted"] is True
     assert err.getvalue() == "" and errors == []
 

@@ -12,7 +12,8 @@ Pure functions, one concern per module:
 - `readability`: Flesch-Kincaid and SMOG, offline;
 - `handout`: the plain-language report on a whole handout.
 
-`check_rewrite` runs them all and explains every rejection to the reviewer.
+`check_rewrite` runs them all and returns a `Verdict` of typed `Finding`s (see
+`findings`), each explained for the clinician; `Verdict.reasons` is their messages.
 """
 
 from __future__ import annotations
@@ -22,20 +23,31 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Mapping
 
 from handouts.checks import content, degenerate, drugs, markers, quantities, warnings
+from handouts.checks.findings import Finding, Kind
 from handouts.checks.readability import Readability, readability
 from handouts.lexicon import repair
 
 if TYPE_CHECKING:  # pragma: no cover
     from handouts.drafts import Draft
 
-__all__ = ["Verdict", "check_rewrite", "repair", "Readability", "readability",
+__all__ = ["Verdict", "Finding", "Kind", "check_rewrite", "repair", "Readability", "readability",
            "handout_report", "format_report_table"]
 
 
 @dataclass(frozen=True)
 class Verdict:
+    """The guard's answer: accepted, and every finding (none when accepted)."""
+
     accepted: bool
-    reasons: tuple[str, ...]  # human-readable, shown to the reviewer; empty when accepted
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """The findings' messages, shown to the reviewer; empty when accepted."""
+        return tuple(f.message if isinstance(f, Finding) else str(f) for f in self.findings)
+
+    def kinds(self) -> frozenset[Kind]:
+        return frozenset(f.kind for f in self.findings if isinstance(f, Finding))
 
 
 def check_rewrite(source: str, candidate: str, *, section: str = "",
@@ -54,19 +66,18 @@ def check_rewrite(source: str, candidate: str, *, section: str = "",
 def _check_rewrite(source: str, candidate: str, section: str,
                    glossary: tuple[tuple[str, str], ...]) -> Verdict:
     glossary = dict(glossary)
-    bad = degenerate.check(source, candidate)
-    if bad and (not candidate.strip() or any(r.startswith(("repetition", "not English", "too long"))
-                                              for r in bad)):
+    bad = degenerate.findings(source, candidate)
+    if bad and (not candidate.strip() or degenerate.fatal(bad)):
         return Verdict(False, tuple(bad))
     strict = section == warnings.SECTION
-    reasons = list(bad)
-    reasons += quantities.check(source, candidate)
-    reasons += drugs.check(source, candidate)
-    reasons += markers.check(source, candidate)
-    reasons += content.check(source, candidate, glossary=glossary, strict=strict)
+    found = list(bad)
+    found += quantities.findings(source, candidate)
+    found += drugs.findings(source, candidate)
+    found += markers.findings(source, candidate)
+    found += content.findings(source, candidate, glossary=glossary, strict=strict)
     if strict:
-        reasons += warnings.check(source, candidate)
-    return Verdict(not reasons, tuple(reasons))
+        found += warnings.findings(source, candidate)
+    return Verdict(not found, tuple(found))
 
 
 def handout_report(draft: "Draft", *, target_grade: float = 6,

@@ -23,6 +23,7 @@ from typing import Mapping
 from handouts.checks import drugs as drug_check
 from handouts.checks import markers
 from handouts.checks import quantities
+from handouts.checks.findings import Finding, Kind, messages, quote, times
 from handouts.lexicon import is_english, stem, stems, term_stems, tokens, wordlist
 
 
@@ -77,23 +78,42 @@ def _in(s: str, pool: set[str]) -> bool:
 
 @dataclass
 class ContentReport:
-    missing: list[str] = field(default_factory=list)  # source words/terms the rewrite lost
-    added: list[str] = field(default_factory=list)  # rewrite words not grounded in the source
-    repeated: list[str] = field(default_factory=list)  # source phrases used more often
-    unnegated: list[str] = field(default_factory=list)  # words a source negation covered
+    missing: list[str] = field(default_factory=list)  # source words/terms the rewrite lost (shown)
+    added: list[str] = field(default_factory=list)  # rewrite words not grounded in the source (shown)
+    repeated: list[tuple[str, int, int]] = field(default_factory=list)  # (phrase, rewrite n, source n)
+    unnegated: list[tuple[str, str]] = field(default_factory=list)  # (negation, word it covered)
 
-    def reasons(self) -> list[str]:
+    def findings(self) -> list[Finding]:
         out = []
         if self.missing:
-            out.append("left out: " + ", ".join(self.missing))
+            out.append(Finding(Kind.DROPPED_WORD, _quoted(self.missing), "drops " + _join(self.missing),
+                               "content"))
         if self.added:
-            out.append("added words not in the source: " + ", ".join(self.added))
-        if self.unnegated:
-            out.append("no longer covered by the negation: " + ", ".join(self.unnegated))
-        if self.repeated:
-            out.append("repeats a phrase more often than the source, so it may now describe "
-                       "something else: " + ", ".join(self.repeated))
+            out.append(Finding(Kind.ADDED_WORD, _quoted(self.added),
+                               "adds " + _join(self.added) + ", which your fact does not say", "content"))
+        by_negation: dict[str, list[str]] = {}
+        for neg, word in self.unnegated:
+            by_negation.setdefault(neg, []).append(word)
+        for neg, words in by_negation.items():
+            out.append(Finding(Kind.NEGATION, (neg, *words),
+                               f"no longer says '{neg}' before {quote(words)}", "content"))
+        for phrase, n_cand, n_src in self.repeated:
+            out.append(Finding(Kind.REPEATED_PHRASE, (phrase,),
+                               f"says '{phrase}' {times(n_cand)} where your fact says it {times(n_src)}, "
+                               "so it may now describe something else", "content"))
         return out
+
+    def reasons(self) -> list[str]:
+        return messages(self.findings())
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _quoted(shown: list[str]) -> tuple[str, ...]:
+    """The words quoted in display strings: "'comedones' (or 'clogged pores')" -> comedones."""
+    return tuple(re.match(r"'([^']*)'", x).group(1) for x in shown)
 
 
 def _entries(glossary: Mapping[str, str] | None):
@@ -177,7 +197,7 @@ def analyse(source: str, candidate: str, *, glossary: Mapping[str, str] | None =
             covered |= span
         elif not all(_free(s_tok[i], strict) for i in span):
             written = " ".join(s_tok[starts[0]:starts[0] + len(t_st)])
-            shown = " or ".join(f"'{x}'" for x in dict.fromkeys([written, plain]))
+            shown = f"'{written}'" + (f" (or '{plain}')" if plain != written else "")
             report.missing.append(shown)
             covered |= span
 
@@ -207,7 +227,7 @@ def analyse(source: str, candidate: str, *, glossary: Mapping[str, str] | None =
         n_src, n_cand = s_pairs.count(pair), pairs(c_tok, c_st).count(pair)
         if 0 < n_src < n_cand:
             i = next(i for i in range(len(c_st) - 1) if (c_st[i], c_st[i + 1]) == pair)
-            report.repeated.append(f"'{c_tok[i]} {c_tok[i + 1]}' ({n_cand}x, the source {n_src}x)")
+            report.repeated.append((f"{c_tok[i]} {c_tok[i + 1]}", n_cand, n_src))
 
     # what a negation covers must stay under a negation: "Do not use it on the face"
     # is not "Do not use it. Use it on the face."
@@ -223,7 +243,7 @@ def analyse(source: str, candidate: str, *, glossary: Mapping[str, str] | None =
                 options = [opt for _, t_st, plains, _, _ in hits if stem(w) in t_st for opt in (t_st,) + tuple(plains)]
                 if any(_content(opt) and all(_in(x, negated) for x in _content(opt)) for opt in options):
                     continue
-                report.unnegated.append(f"'{w}' (source: '{clause[i]} ... {w}')")
+                report.unnegated.append((clause[i], w))
     report.unnegated = list(dict.fromkeys(report.unnegated))
     return report
 
@@ -248,6 +268,11 @@ def _is_negation(clause: list[str], i: int) -> bool:
                 and clause[i + 1] in ("more", "less", "longer", "later", "fewer") and clause[i + 2] == "than")
 
 
+def findings(source: str, candidate: str, *, glossary: Mapping[str, str] | None = None,
+             strict: bool = False) -> list[Finding]:
+    return analyse(source, candidate, glossary=glossary, strict=strict).findings()
+
+
 def check(source: str, candidate: str, *, glossary: Mapping[str, str] | None = None,
           strict: bool = False) -> list[str]:
-    return analyse(source, candidate, glossary=glossary, strict=strict).reasons()
+    return messages(findings(source, candidate, glossary=glossary, strict=strict))

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections import Counter
 
+from handouts.checks.findings import Finding, Kind
 from handouts.lexicon import is_english, tokens
 
 _PREAMBLE = re.compile(
@@ -76,6 +77,20 @@ def _loops(words: list[str], text: str = "") -> str | None:
             if count >= limit:
                 return f"'{' '.join(gram)}' {count} times"
     return None
+
+
+# Faults so gross that comparing the meaning as well would only add noise.
+FATAL = ("empty", "repetition", "not English", "too long")
+
+
+def findings(source: str, candidate: str) -> list[Finding]:
+    """Why the candidate is not usable prose at all ([] if it is)."""
+    return [Finding(Kind.DEGENERATE, tuple(re.findall(r"'([^']+)'", m)), m, "degenerate")
+            for m in check(source, candidate)]
+
+
+def fatal(found: list[Finding]) -> bool:
+    return any(f.message.startswith(FATAL) for f in found)
 
 
 def check(source: str, candidate: str) -> list[str]:

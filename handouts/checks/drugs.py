@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from handouts.checks.findings import Finding, Kind, messages
 from handouts.lexicon import drugs, normalize, stem, tokens, wordlist
 
 _STRENGTH = re.compile(r"^[\s,(]*(\d+(?:\.\d+)?\s*(?:%|percent|mg|mcg|g(?![a-z])))")
@@ -93,7 +94,7 @@ def _sites(text: str, found: list[Mention]) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _pairing(source: str, candidate: str, src: list[Mention], cand: list[Mention]) -> list[str]:
+def _pairing(source: str, candidate: str, src: list[Mention], cand: list[Mention]) -> list[Finding]:
     """Two drugs for two places must not swap places (a strong steroid onto the face)."""
     if len({m.generic for m in src}) < 2:
         return []
@@ -101,33 +102,39 @@ def _pairing(source: str, candidate: str, src: list[Mention], cand: list[Mention
     if len({st for st, _ in s_sites.values()}) < 2:
         return []
     names = {m.generic: m.name for m in src}
-    return [f"moved a drug: source puts '{names[g]}' on the {s_sites[g][1]}, the rewrite on the {c_sites[g][1]}"
+    return [Finding(Kind.MOVED_DRUG, (names[g], s_sites[g][1], c_sites[g][1]),
+                    f"moves '{names[g]}' from the {s_sites[g][1]} to the {c_sites[g][1]}", "drugs")
             for g in s_sites if g in c_sites and c_sites[g][0] != s_sites[g][0]]
 
 
-def check(source: str, candidate: str) -> list[str]:
+def findings(source: str, candidate: str) -> list[Finding]:
     src, cand = mentions(source), mentions(candidate)
-    reasons = []
+    out = []
     s_gen = {m.generic: m for m in src}
     c_gen = {m.generic: m for m in cand}
     for g, m in s_gen.items():
         if g not in c_gen:
-            reasons.append(f"dropped drug: source names '{m.name}', the rewrite does not")
+            out.append(Finding(Kind.DROPPED_DRUG, (m.name,), f"drops the drug '{m.name}'", "drugs"))
     for g, m in c_gen.items():
         if g not in s_gen:
-            reasons.append(f"added drug: rewrite names '{m.name}', which the source does not")
+            out.append(Finding(Kind.ADDED_DRUG, (m.name,),
+                               f"adds the drug '{m.name}', which your fact does not name", "drugs"))
     for g in [g for g in s_gen if g in c_gen]:
         s_str = {m.strength for m in src if m.generic == g and m.strength}
         c_str = {m.strength for m in cand if m.generic == g and m.strength}
         if c_str and s_str != c_str:
-            reasons.append(
-                f"changed strength of '{s_gen[g].name}': source says "
-                f"{', '.join(sorted(s_str)) or 'none'}, rewrite says {', '.join(sorted(c_str))}"
-            )
-    reasons += _pairing(source, candidate, src, cand)
+            was, now = ", ".join(sorted(s_str)) or "no strength", ", ".join(sorted(c_str))
+            out.append(Finding(Kind.CHANGED_STRENGTH, (s_gen[g].name, was, now),
+                               f"changes the strength of '{s_gen[g].name}' from {was} to {now}", "drugs"))
+    out += _pairing(source, candidate, src, cand)
     src_words = set(tokens(source))
     known = drug_words()
     for w in dict.fromkeys(tokens(candidate)):
         if w not in src_words and w not in known and drug_like(w):
-            reasons.append(f"added drug: rewrite names '{w}', which looks like a drug and is not in the source")
-    return reasons
+            out.append(Finding(Kind.ADDED_DRUG, (w,),
+                               f"adds '{w}', which looks like a drug name and is not in your fact", "drugs"))
+    return out
+
+
+def check(source: str, candidate: str) -> list[str]:
+    return messages(findings(source, candidate))

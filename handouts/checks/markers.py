@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from handouts.checks.findings import Finding, Kind, messages, quote, times
 from handouts.lexicon import normalize, plain_terms, stems
 
 LIMITS: dict[str, tuple[str, ...]] = {
@@ -124,36 +125,62 @@ def find(text: str, *, ignore: list[str] = ()) -> Markers:
                    negations, {k: v for k, v in comparisons.items() if v})
 
 
-def _q(words: list[str]) -> str:
-    shown = [w.replace("not-more-than", "not ... more than") for w in words]
-    return ", ".join(f"'{w}'" for w in dict.fromkeys(shown))
+def _shown(words: list[str]) -> list[str]:
+    return [w.replace("not-more-than", "not ... more than") for w in words]
+
+
+# How a marker class is named in a message ("drops the upper limit 'no more than'").
+_LABELS = {"upper limit": "the upper limit ", "lower limit": "the lower limit ",
+           "condition ('if')": "the condition ", "'more'": "the comparison ", "'less'": "the comparison "}
+_URGENCY_LABELS = {"emergency": "emergency care", "urgent": "urgency", "contact": "telling them to contact you"}
+
+
+def _marker(kind: Kind, name: str, words: list[str], added: bool) -> Finding:
+    shown = _shown(words)
+    label = _LABELS.get(name, "")
+    if added:
+        message = f"adds {label}{quote(shown)}, which your fact does not say"
+    else:
+        message = f"drops {label}{quote(shown)}"
+    return Finding(kind, tuple(dict.fromkeys(shown)), message, "markers")
+
+
+def findings(source: str, candidate: str) -> list[Finding]:
+    s = find(source)
+    c = find(candidate, ignore=_negating_synonyms(source))
+    out = []
+    if s.negations and len(c.negations) < len(s.negations):
+        if not c.negations:
+            message = f"drops the negation {quote(s.negations)}"
+        else:
+            message = (f"drops a negation: your fact says {quote(s.negations)} {times(len(s.negations))}, "
+                       f"the rewrite {quote(c.negations)} {times(len(c.negations))}")
+        out.append(Finding(Kind.NEGATION, tuple(dict.fromkeys(s.negations)), message, "markers"))
+    elif c.negations and not s.negations:
+        out.append(Finding(Kind.NEGATION, tuple(dict.fromkeys(c.negations)),
+                           f"adds the negation {quote(c.negations)}, which your fact does not say", "markers"))
+    for name in LIMITS:
+        kind = Kind.QUANTIFIER if name == "'only'" else Kind.LIMIT
+        if name in s.limits and name not in c.limits:
+            out.append(_marker(kind, name, s.limits[name], added=False))
+        elif name in c.limits and name not in s.limits and name not in _ADD_OK:
+            out.append(_marker(kind, name, c.limits[name], added=True))
+    for name in COMPARISON:
+        if name in s.comparisons and name not in c.comparisons:
+            out.append(_marker(Kind.COMPARISON, name, s.comparisons[name], added=False))
+        elif name in c.comparisons and name not in s.comparisons:
+            out.append(_marker(Kind.COMPARISON, name, c.comparisons[name], added=True))
+    for name, label in _URGENCY_LABELS.items():
+        if name in s.urgency and name not in c.urgency:
+            words = _shown(s.urgency[name])
+            out.append(Finding(Kind.URGENCY, tuple(dict.fromkeys(words)),
+                               f"drops {quote(words)} ({label})", "markers"))
+        elif name in c.urgency and name not in s.urgency:
+            words = _shown(c.urgency[name])
+            out.append(Finding(Kind.URGENCY, tuple(dict.fromkeys(words)),
+                               f"adds {quote(words)} ({label}), which your fact does not say", "markers"))
+    return out
 
 
 def check(source: str, candidate: str) -> list[str]:
-    s = find(source)
-    c = find(candidate, ignore=_negating_synonyms(source))
-    reasons = []
-    if s.negations and len(c.negations) < len(s.negations):
-        reasons.append(
-            f"dropped negation: source says {_q(s.negations)} ({len(s.negations)}x), "
-            f"rewrite has {len(c.negations) or 'none'}"
-            + (f" ({_q(c.negations)})" if c.negations else "")
-        )
-    elif c.negations and not s.negations:
-        reasons.append(f"added negation: rewrite says {_q(c.negations)}, the source has no negation")
-    for name in LIMITS:
-        if name in s.limits and name not in c.limits:
-            reasons.append(f"dropped {name}: source says {_q(s.limits[name])}, the rewrite does not")
-        elif name in c.limits and name not in s.limits and name not in _ADD_OK:
-            reasons.append(f"added {name}: rewrite says {_q(c.limits[name])}, the source does not")
-    for name in COMPARISON:
-        if name in s.comparisons and name not in c.comparisons:
-            reasons.append(f"dropped comparison {name}: source says {_q(s.comparisons[name])}, the rewrite does not")
-        elif name in c.comparisons and name not in s.comparisons:
-            reasons.append(f"added comparison {name}: rewrite says {_q(c.comparisons[name])}, the source does not")
-    for name in URGENCY:
-        if name in s.urgency and name not in c.urgency:
-            reasons.append(f"lost urgency ({name}): source says {_q(s.urgency[name])}, the rewrite does not")
-        elif name in c.urgency and name not in s.urgency:
-            reasons.append(f"added urgency ({name}): rewrite says {_q(c.urgency[name])}, the source does not")
-    return reasons
+    return messages(findings(source, candidate))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from handouts.checks.findings import Finding, Kind, messages, quote
 from handouts.lexicon import normalize
 
 _NUMBER_WORDS = {
@@ -194,29 +195,33 @@ _KIND_NAMES = {"frequency": "frequency", "duration": "duration", "amount": "amou
                "number": "number", "spf": "SPF", "timing": "time of day"}
 
 
-def _quote(items: list[Quantity]) -> str:
-    seen: list[str] = []
-    for q in items:
-        if q.text not in seen:
-            seen.append(q.text)
-    return ", ".join(f"'{s}'" for s in seen)
+def _texts(items: list[Quantity]) -> list[str]:
+    return list(dict.fromkeys(q.text for q in items))
 
 
-def check(source: str, candidate: str) -> list[str]:
-    """Reasons the candidate's quantities differ from the source's ([] if none)."""
+def findings(source: str, candidate: str) -> list[Finding]:
+    """How the candidate's quantities differ from the source's ([] if they do not)."""
     src, cand = extract(source), extract(candidate)
-    reasons = []
+    out = []
     for kind, name in _KIND_NAMES.items():
         s_keys = {q.key for q in src if q.kind == kind}
         c_keys = {q.key for q in cand if q.kind == kind}
         if s_keys == c_keys:
             continue
-        lost = [q for q in src if q.kind == kind and q.key not in c_keys]
-        added = [q for q in cand if q.kind == kind and q.key not in s_keys]
+        lost = _texts([q for q in src if q.kind == kind and q.key not in c_keys])
+        added = _texts([q for q in cand if q.kind == kind and q.key not in s_keys])
         if lost and added:
-            reasons.append(f"changed {name}: source says {_quote(lost)}, rewrite says {_quote(added)}")
+            out.append(Finding(Kind.CHANGED_QUANTITY, tuple(lost + added),
+                               f"changes the {name} {quote(lost)} to {quote(added)}", "quantities"))
         elif lost:
-            reasons.append(f"dropped {name}: source says {_quote(lost)}, the rewrite leaves it out")
+            out.append(Finding(Kind.DROPPED_QUANTITY, tuple(lost), f"drops the {name} {quote(lost)}",
+                               "quantities"))
         else:
-            reasons.append(f"added {name}: rewrite says {_quote(added)}, the source does not")
-    return reasons
+            out.append(Finding(Kind.ADDED_QUANTITY, tuple(added),
+                               f"adds the {name} {quote(added)}, which your fact does not say", "quantities"))
+    return out
+
+
+def check(source: str, candidate: str) -> list[str]:
+    """Messages for `findings` ([] if the quantities match)."""
+    return messages(findings(source, candidate))

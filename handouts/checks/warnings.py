@@ -11,13 +11,19 @@ a rewrite that says "and" instead would mean that all of them are needed.
 
 from __future__ import annotations
 
+from handouts.checks.findings import Finding, Kind, messages
 from handouts.lexicon import tokens
 
 SECTION = "when_to_get_help"
 
 
-def check(source: str, candidate: str) -> list[str]:
+def findings(source: str, candidate: str) -> list[Finding]:
     if "or" in tokens(source) and "or" not in tokens(candidate):
-        return ["warning changed: the source joins the signs with 'or' (any one is enough), "
-                "the rewrite does not"]
+        return [Finding(Kind.WARNING, ("or",),
+                        "drops 'or' between the signs: your fact says any one of them is reason "
+                        "enough to get help", "warnings")]
     return []
+
+
+def check(source: str, candidate: str) -> list[str]:
+    return messages(findings(source, candidate))

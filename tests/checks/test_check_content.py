@@ -30,8 +30,8 @@ def test_glossary_explanations_count_as_synonyms():
     src = "Comedones are common."
     cand = "Blocked pores are common."
     assert content.check(src, cand, glossary={"comedones": "blocked pores"}) == []
-    assert content.check(src, cand) == ["left out: 'comedones' or 'clogged pores'",
-                                        "added words not in the source: 'blocked'"]
+    assert content.check(src, cand) == ["drops 'comedones' (or 'clogged pores')",
+                                        "adds 'blocked', which your fact does not say"]
 
 
 def test_copied_few_shot_words_are_invented():
@@ -40,9 +40,9 @@ def test_copied_few_shot_words_are_invented():
         "Get help right away if you have fever, redness that spreads.",
     )
     assert reasons == [
-        "left out: 'difficulty breathing' or 'trouble breathing', 'facial swelling' or "
-        "'swelling of the face', 'hives'",
-        "added words not in the source: 'fever' (a symptom), 'redness' (a symptom), 'spreads'",
+        "drops 'difficulty breathing' (or 'trouble breathing'), 'facial swelling' "
+        "(or 'swelling of the face') and 'hives'",
+        "adds 'fever' (a symptom), 'redness' (a symptom) and 'spreads', which your fact does not say",
     ]
 
 
@@ -52,25 +52,25 @@ def test_nonsense_word_and_invented_claim():
         "Leave the ketoconazole 2% shampoo on your scalp for 5 minutes before rinsing, "
         "which kills the flurbish mold.",
     )
-    assert reasons == ["added words not in the source: 'kills', 'flurbish' (not an English word), 'mold'"]
+    assert reasons == ["adds 'kills', 'flurbish' (not an English word) and 'mold', which your fact does not say"]
 
 
 def test_added_body_part():
     assert content.check("Apply to the face.", "Apply to the face and neck.") == [
-        "added words not in the source: 'neck' (a body part)"]
+        "adds 'neck' (a body part), which your fact does not say"]
 
 
 def test_plain_words_may_be_dropped_except_in_strict_mode():
     src = "Stop the cream and see a doctor."
     cand = "Stop the cream."
     assert content.check(src, cand) == []
-    assert content.check(src, cand, strict=True) == ["left out: 'see', 'doctor'"]
+    assert content.check(src, cand, strict=True) == ["drops 'see' and 'doctor'"]
 
 
 def test_negation_scope_must_survive():
     src = "Do not use hydrocortisone on the face."
     assert content.check(src, "Do not use hydrocortisone. Use it on the face.") == [
-        "no longer covered by the negation: 'face' (source: 'not ... face')"]
+        "no longer says 'not' before 'face'"]
     assert content.check(src, "Do not put hydrocortisone on your face.") == []
     assert content.check("Acne is not caused by dirt or poor hygiene.",
                          "Dirt or poor hygiene does not cause acne.") == []
@@ -81,5 +81,5 @@ def test_source_phrase_reused_for_something_else():
     cand = ("Dupilumab, an injection every 2 to 4 weeks. It is a topical treatment for eczema not "
             "controlled by topical treatment.")
     assert content.check(src, cand) == [
-        "repeats a phrase more often than the source, so it may now describe something else: "
-        "'topical treatment' (2x, the source 1x)"]
+        "says 'topical treatment' twice where your fact says it once, so it may now describe "
+        "something else"]

@@ -22,13 +22,13 @@ def test_brand_equals_generic():
 
 @pytest.mark.parametrize("source,candidate,reason", [
     ("Apply adapalene 0.1% gel.", "Apply the gel.",
-     "dropped drug: source names 'adapalene', the rewrite does not"),
+     "drops the drug 'adapalene'"),
     ("Apply adapalene 0.1% gel.", "Apply adapalene 0.1% gel and clindamycin.",
-     "added drug: rewrite names 'clindamycin', which the source does not"),
+     "adds the drug 'clindamycin', which your fact does not name"),
     ("Apply adapalene 0.1% gel.", "Apply adapalene 0.3% gel.",
-     "changed strength of 'adapalene': source says 0.1%, rewrite says 0.3%"),
+     "changes the strength of 'adapalene' from 0.1% to 0.3%"),
     ("Use a gentle cleanser.", "Use a gentle cleanser and zorbamycin.",
-     "added drug: rewrite names 'zorbamycin', which looks like a drug and is not in the source"),
+     "adds 'zorbamycin', which looks like a drug name and is not in your fact"),
 ])
 def test_drug_changes(source, candidate, reason):
     assert reason in drugs.check(source, candidate)
@@ -38,8 +38,8 @@ def test_swapped_strengths_are_caught():
     src = "Use adapalene 0.1% and benzoyl peroxide 2.5%."
     cand = "Use adapalene 2.5% and benzoyl peroxide 0.1%."
     assert drugs.check(src, cand) == [
-        "changed strength of 'adapalene': source says 0.1%, rewrite says 2.5%",
-        "changed strength of 'benzoyl peroxide': source says 2.5%, rewrite says 0.1%",
+        "changes the strength of 'adapalene' from 0.1% to 2.5%",
+        "changes the strength of 'benzoyl peroxide' from 2.5% to 0.1%",
     ]
 
 
@@ -51,7 +51,7 @@ def test_common_words_are_not_drug_like(word):
 def test_drugs_swapping_body_sites_are_caught():
     src = "Use hydrocortisone 1% on the face and triamcinolone 0.1% on the body."
     assert drugs.check(src, "Use triamcinolone 0.1% on the face and hydrocortisone 1% on the body.") == [
-        "moved a drug: source puts 'hydrocortisone' on the face, the rewrite on the body",
-        "moved a drug: source puts 'triamcinolone' on the body, the rewrite on the face",
+        "moves 'hydrocortisone' from the face to the body",
+        "moves 'triamcinolone' from the body to the face",
     ]
     assert drugs.check(src, "On the face, use hydrocortisone 1%. On the body, use triamcinolone 0.1%.") == []

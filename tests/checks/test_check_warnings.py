@@ -15,7 +15,7 @@ def test_faithful_warning_is_accepted():
 
 def test_or_becomes_and():
     assert warnings.check(SRC, "Get urgent care if you get face swelling, hives and trouble breathing.") == [
-        "warning changed: the source joins the signs with 'or' (any one is enough), the rewrite does not"]
+        "drops 'or' between the signs: your fact says any one of them is reason enough to get help"]
 
 
 def test_copied_few_shot_symptoms_are_rejected():
@@ -23,10 +23,10 @@ def test_copied_few_shot_symptoms_are_rejected():
                       section="when_to_get_help")
     assert not v.accepted
     assert v.reasons == (
-        "left out: 'difficulty breathing' or 'trouble breathing', 'facial swelling' or "
-        "'swelling of the face', 'urgent care', 'hives'",
-        "added words not in the source: 'fever' (a symptom), 'redness' (a symptom), 'spreads'",
-        "warning changed: the source joins the signs with 'or' (any one is enough), the rewrite does not",
+        "drops 'difficulty breathing' (or 'trouble breathing'), 'facial swelling' "
+        "(or 'swelling of the face'), 'urgent care' and 'hives'",
+        "adds 'fever' (a symptom), 'redness' (a symptom) and 'spreads', which your fact does not say",
+        "drops 'or' between the signs: your fact says any one of them is reason enough to get help",
     )
 
 
@@ -35,10 +35,10 @@ def test_strict_mode_keeps_plain_instructions():
     cand = "Stop the cream if the skin blisters."
     assert check_rewrite(src, cand).accepted
     v = check_rewrite(src, cand, section="when_to_get_help")
-    assert v.reasons == ("left out: 'see', 'doctor'",)
+    assert v.reasons == ("drops 'see' and 'doctor'",)
 
 
 def test_urgency_lost():
     v = check_rewrite("Seek urgent care for a rapidly spreading rash.",
                       "Schedule medical care to address any concerns.", section="when_to_get_help")
-    assert "lost urgency (urgent): source says 'urgent', the rewrite does not" in v.reasons
+    assert "drops 'urgent' (urgency)" in v.reasons
