@@ -6,6 +6,12 @@ the check findings in place, a diff against the last approved version, and forms
 to approve (printed name and credentials, then an explicit confirmation of the
 meaning), to request changes (a reason) and to correct a sentence.
 
+The page is the reviewer's alone. The server makes a random access token when it
+starts and prints a link carrying it (http://127.0.0.1:PORT/?token=..., as Jupyter
+does); opening that link sets a cookie (HttpOnly, SameSite=Strict) and drops the
+token from the address. Every request without the token, reading included, is
+refused, so another user of the same machine can neither read nor approve.
+
 It refuses cross-site requests: every request must carry a Host header naming
 this server (127.0.0.1:PORT or localhost:PORT, against DNS rebinding), and every
 form post must carry this server's CSRF token and, when the browser sends one,
@@ -24,10 +30,10 @@ import re
 import secrets
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jinja2
 from markupsafe import Markup, escape
@@ -297,13 +303,15 @@ class Response:
     body: bytes = b""
     content_type: str = "text/html; charset=utf-8"
     location: str = ""
+    headers: dict = field(default_factory=dict)
 
 
 class ReviewApp:
-    def __init__(self, project, loader: Loader | None = None, port: int = 0):
+    def __init__(self, project, loader: Loader | None = None, port: int = 0, token: str | None = None):
         self.project = project
         self.loader = loader or Loader(project)
         self.port = port
+        self.token = token or secrets.token_urlsafe(32)  # the reviewer's access token
         self.csrf = secrets.token_urlsafe(32)
         self.env = jinja2.Environment(
             loader=jinja2.PackageLoader("handouts", "templates"),
@@ -318,10 +326,27 @@ class ReviewApp:
     def allowed_origins(self) -> set[str]:
         return {f"http://{h}" for h in self.allowed_hosts()}
 
+    @property
+    def cookie_name(self) -> str:
+        return f"handouts-review-{self.port}"
+
+    def _token_ok(self, given: str) -> bool:
+        return hmac.compare_digest(given.encode("utf-8"), self.token.encode("utf-8"))
+
+    def _cookie_token(self, headers) -> str:
+        for part in (headers.get("Cookie") or "").split(";"):
+            name, _, value = part.strip().partition("=")
+            if name == self.cookie_name:
+                return value.strip()
+        return ""
+
     def refuse(self, method: str, headers, form: dict | None) -> str | None:
         """Why a request is refused, or None."""
         if headers.get("Host", "") not in self.allowed_hosts():
             return "unknown Host header; open the review page at http://127.0.0.1:%d/" % self.port
+        if not self._token_ok(self._cookie_token(headers)):
+            return ("this review page needs its access token: open the link that `handouts review` printed "
+                    "when it started (http://127.0.0.1:%d/?token=...)" % self.port)
         if method != "POST":
             return None
         origin = headers.get("Origin")
@@ -345,6 +370,14 @@ class ReviewApp:
     # dispatch -----------------------------------------------------------------
     def handle(self, method: str, target: str, headers, body: bytes = b"") -> Response:
         url = urlsplit(target)
+        query = parse_qs(url.query)
+        if method == "GET" and "token" in query and headers.get("Host", "") in self.allowed_hosts():
+            if not self._token_ok(query["token"][0]):
+                return self.error(403, "wrong access token; open the link that `handouts review` printed")
+            rest = urlencode({k: v for k, v in query.items() if k != "token"}, doseq=True)
+            cookie = f"{self.cookie_name}={self.token}; Path=/; HttpOnly; SameSite=Strict"
+            return Response(303, location=url.path + (f"?{rest}" if rest else ""),
+                            headers={"Set-Cookie": cookie})
         form = None
         if method == "POST":
             if headers.get("Content-Type", "").split(";")[0].strip() != "application/x-www-form-urlencoded":
@@ -445,6 +478,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         if resp.location:
             self.send_header("Location", resp.location)
+        for k, v in resp.headers.items():
+            self.send_header(k, v)
         self.send_header("Content-Type", resp.content_type)
         self.send_header("Content-Length", str(len(resp.body)))
         self.end_headers()
@@ -500,6 +535,11 @@ class ReviewServer(ThreadingHTTPServer):
     def url(self) -> str:
         return f"http://{LOCAL_HOST}:{self.server_address[1]}/"
 
+    @property
+    def login_url(self) -> str:
+        """The link to open: it carries the access token, which the page swaps for a cookie."""
+        return f"{self.url}?token={self.app.token}"
+
     def start_in_thread(self) -> threading.Thread:
         t = threading.Thread(target=self.serve_forever, name="handouts-review", daemon=True)
         t.start()
@@ -514,7 +554,8 @@ def serve(project, host: str = LOCAL_HOST, port: int = 8765, loader: Loader | No
         server = ReviewServer(project, port, loader)
     except OSError as exc:
         raise HandoutsError(f"cannot listen on {LOCAL_HOST}:{port}: {exc.strerror}; try --port") from None
-    print(f"Review page: {server.url}  (local only; Ctrl-C to stop)", file=sys.stderr)
+    print(f"Review page (local only; Ctrl-C to stop). Open this link; it holds your access token:\n"
+          f"    {server.login_url}", file=sys.stderr)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import http.cookiejar
 import http.server
 import json
 import threading
@@ -50,13 +51,16 @@ def _clinic(tmp_path, draft=None):
     return p
 
 
+TOKEN = "t0k3n-" + "x" * 37
+
+
 @pytest.fixture
 def app(tmp_path):
     p = _clinic(tmp_path)
-    return review.ReviewApp(p, FakeLoader(p), port=8765)
+    return review.ReviewApp(p, FakeLoader(p), port=8765, token=TOKEN)
 
 
-HOST = {"Host": "127.0.0.1:8765"}
+HOST = {"Host": "127.0.0.1:8765", "Cookie": f"theme=dark; handouts-review-8765={TOKEN}"}
 
 
 def _post(app, path, fields, headers=None, token=True):
@@ -111,9 +115,51 @@ def test_unknown_pages_and_methods(app):
 
 
 def test_a_foreign_host_header_is_refused_even_for_reading(app):
-    r = app.handle("GET", "/", {"Host": "evil.example:8765"})
+    r = app.handle("GET", "/", {**HOST, "Host": "evil.example:8765"})
     assert r.status == 403 and b"unknown Host header" in r.body
     assert app.handle("GET", "/", {}).status == 403
+
+
+# -- the access token: the page is the reviewer's alone ------------------------------------------
+
+NEEDS_TOKEN = ("this review page needs its access token: open the link that `handouts review` printed "
+               "when it started (http://127.0.0.1:8765/?token=...)")
+
+
+@pytest.mark.parametrize("path", ["/", "/h/acne", "/review.css", "/h/nope"])
+@pytest.mark.parametrize("cookie", [None, "handouts-review-8765=wrong", "handouts-review-9999=" + TOKEN,
+                                    "handouts-review-8765=" + TOKEN[:-1]])
+def test_reading_without_the_access_token_is_refused(app, path, cookie):
+    headers = {"Host": "127.0.0.1:8765"} | ({"Cookie": cookie} if cookie else {})
+    r = app.handle("GET", path, headers)
+    assert r.status == 403 and NEEDS_TOKEN in r.body.decode().replace("&#39;", "'").replace("&#96;", "`")
+    assert b"Acne" not in r.body
+
+
+def test_an_approval_posted_without_the_access_token_is_refused(app, tmp_path):
+    """Another local user knows the form (and even the CSRF token) but not the access token."""
+    r = _post(app, "/h/acne/approve", _approve_fields(app), {"Cookie": ""})
+    assert r.status == 403 and "needs its access token" in r.body.decode()
+    r = _post(app, "/h/acne/approve?token=" + TOKEN[:-1] + "x", _approve_fields(app), {"Cookie": ""})
+    assert r.status == 403
+    assert not (tmp_path / "signoffs/audit.jsonl").exists()
+    assert _status(app).state is State.AWAITING_REVIEW
+
+
+def test_the_token_link_sets_a_strict_cookie_and_drops_the_token_from_the_address(app):
+    r = app.handle("GET", f"/h/acne?done=approved&token={TOKEN}", {"Host": "127.0.0.1:8765"})
+    assert (r.status, r.location) == (303, "/h/acne?done=approved")
+    assert r.headers == {"Set-Cookie": f"handouts-review-8765={TOKEN}; Path=/; HttpOnly; SameSite=Strict"}
+    r = app.handle("GET", "/?token=wrong", {"Host": "127.0.0.1:8765"})
+    assert r.status == 403 and "Set-Cookie" not in r.headers
+    r = app.handle("GET", f"/?token={TOKEN}", {"Host": "evil.example:8765"})  # DNS rebinding still refused
+    assert r.status == 403 and "Set-Cookie" not in r.headers
+
+
+def test_each_server_makes_its_own_random_token(tmp_path):
+    p = _clinic(tmp_path)
+    a, b = review.ReviewApp(p, FakeLoader(p)), review.ReviewApp(p, FakeLoader(p))
+    assert a.token != b.token and len(a.token) >= 43
 
 
 @pytest.mark.parametrize("headers, token, message", [
@@ -250,7 +296,7 @@ def test_everything_displayed_is_escaped(tmp_path):
     d.sections[0].facts[0].text = "Pores " + evil
     d.sections[0].facts[0].source = "Source " + evil
     p = _clinic(tmp_path, d)
-    app = review.ReviewApp(p, FakeLoader(p), port=8765)
+    app = review.ReviewApp(p, FakeLoader(p), port=8765, token=TOKEN)
     signoff.reject(p, "acne", "Eve, MD", "reason " + evil, draft=d)
     for path in ("/", "/h/acne"):
         body = app.handle("GET", path, HOST).body.decode()
@@ -269,16 +315,23 @@ def test_the_server_listens_on_127_0_0_1_only(tmp_path):
     try:
         assert server.server_address[0] == "127.0.0.1"
         server.start_in_thread()
-        with urllib.request.urlopen(server.url, timeout=10) as resp:
-            assert resp.status == 200
+        with pytest.raises(urllib.error.HTTPError) as exc:
+            urllib.request.urlopen(server.url, timeout=10)
+        assert exc.value.code == 403  # no token: not even the queue is shown
+        assert server.login_url == f"{server.url}?token={server.app.token}"
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        with opener.open(server.login_url, timeout=10) as resp:
+            assert resp.status == 200 and resp.url == server.url
+            assert [c.name for c in jar] == [f"handouts-review-{server.server_address[1]}"]
             assert resp.headers["X-Frame-Options"] == "DENY"
             assert "frame-ancestors 'none'" in resp.headers["Content-Security-Policy"]
             assert resp.headers["Cache-Control"] == "no-store"
         req = urllib.request.Request(server.url + "h/acne/approve", data=b"csrf=bad", method="POST",
                                      headers={"Content-Type": "application/x-www-form-urlencoded"})
         with pytest.raises(urllib.error.HTTPError) as exc:
-            urllib.request.urlopen(req, timeout=10)
-        assert exc.value.code == 403
+            opener.open(req, timeout=10)
+        assert exc.value.code == 403 and b"CSRF" in exc.value.read()
     finally:
         server.shutdown()
         server.server_close()
@@ -319,6 +372,9 @@ def page():
 def test_browser_approves_a_handout_end_to_end(live, page, tmp_path):
     p, server = live
     page.goto(server.url)
+    assert "needs its access token" in page.text_content("#error")
+    page.goto(server.login_url)
+    assert "?token" not in page.url
     page.click("#open-acne")
     assert page.text_content("#state").startswith("State: awaiting review")
     # each sentence links to its fact
@@ -346,6 +402,7 @@ def test_browser_edit_then_the_diff_shows_it(live, page, tmp_path):
     p, server = live
     d = load_draft(tmp_path / "drafts", "acne")
     signoff.approve(p, "acne", REVIEWER, draft=d, sheet_sha256=SHEET, provenance={}, report=report_for(d), now=T0)
+    page.goto(server.login_url)
     page.goto(server.url + "h/acne")
     assert page.text_content("#diff").strip().endswith("on 2026-01-15.")  # "No changes since ..."
     page.click('[id="edit-treatment.1"] >> xpath=..')  # open the <details>
@@ -386,6 +443,7 @@ def test_browser_cross_site_form_post_is_refused(live, page, tmp_path):
     evil = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Evil)
     threading.Thread(target=evil.serve_forever, daemon=True).start()
     try:
+        page.goto(server.login_url)  # the reviewer is logged in: the browser holds the cookie
         page.goto(f"http://127.0.0.1:{evil.server_address[1]}/")
         with page.expect_response(lambda r: "/approve" in r.url) as resp:
             page.click("#go")
