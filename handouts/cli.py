@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -90,8 +91,7 @@ def draft(ids, root, model, quiet):
     drafter = pipeline.make_drafter(project, model, progress=not quiet)
     stats = pipeline.draft(project, sheets, drafter)
     reports = pipeline.check(project, sheets)
-    click.echo(f"drafted {len(sheets)} handout(s): {stats.facts} facts, {stats.simplified} simplified, "
-               f"{stats.fallback} not simplified, {stats.edited} clinician-edited; "
+    click.echo(f"drafted {len(sheets)} handout(s): {stats.facts} facts ({stats.describe_origins()}); "
                f"{stats.model_calls} model calls, {stats.tokens_per_second:.1f} tok/s")
     states = pipeline.statuses(project, sheets, reports)
     _print_rows(pipeline.rows(sheets, states, reports, set()))
@@ -121,7 +121,7 @@ def check(ids, root):
             continue
         click.echo(format_report_table(rep))
         click.echo()
-        failed |= not rep.get("passed", False)
+        failed |= not rep.passed
     click.echo(f"{len(sheets)} sheet(s) valid.")
     if failed:
         sys.exit(1)
@@ -146,7 +146,8 @@ def status(root, as_json):
                 "id": s.id, "state": "published" if live else st.state.value, "reason": st.reason,
                 "publishable": st.is_publishable(), "review_flag": st.review_flag,
                 "review_due": st.review_due.isoformat() if st.review_due else None,
-                "grade": (reports.get(s.id) or {}).get("grade"),
+                "grade": asdict(reports[s.id].grade) if s.id in reports else None,
+                "origins": reports[s.id].origins if s.id in reports else {},
                 "approval": None if a is None else {
                     "reviewer": a.reviewer, "credentials": a.credentials,
                     "signed_at": a.signed_at, "meaning": a.meaning, "content_sha256": a.content_sha256},

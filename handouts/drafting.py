@@ -3,8 +3,9 @@
 For each fact: ask the model for N candidates (best-of-N, one seed each), check
 every candidate against the fact, keep the best that passes (lowest reading
 grade, then shortest) if it reads more simply than the clinician's fact after the
-deterministic lexicon repair. Otherwise keep that repaired fact, marked
-"not simplified" for the reviewer.
+deterministic lexicon repair. Otherwise keep that repaired fact. Each fact
+records its `Origin` (clinician's words unchanged, word swaps, model rewrite,
+clinician edit) and the changes made, so the reviewer sees what the tool did.
 
 Model outputs are cached by the hash of everything that made them (fact text,
 section, model hash, prompt version, parameters), inside the provenance file.
@@ -18,19 +19,21 @@ import hashlib
 import json
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from handouts import checks
 from handouts.drafts import (
-    EDITED,
-    NOT_SIMPLIFIED,
-    SIMPLIFIED,
+    Candidate,
     Draft,
     DraftFact,
     DraftSection,
+    FactRecord,
+    Origin,
+    Provenance,
     split_sentences,
 )
+from handouts.lexicon import repair_with_swaps
 from handouts.models import Generation, Model, Params
 from handouts.prompts import PROMPT_VERSION, rewrite_messages
 from handouts.sheets import Fact, Sheet
@@ -44,17 +47,27 @@ class Stats:
     model_calls: int = 0
     tokens: int = 0
     seconds: float = 0.0
-    simplified: int = 0
-    fallback: int = 0
-    edited: int = 0
+    origins: dict[str, int] = field(default_factory=dict)  # Origin value -> facts
 
     @property
     def tokens_per_second(self) -> float:
         return self.tokens / self.seconds if self.seconds else 0.0
 
+    def count(self, origin: Origin) -> None:
+        self.origins[origin.value] = self.origins.get(origin.value, 0) + 1
+
+    def of(self, origin: Origin) -> int:
+        return self.origins.get(origin.value, 0)
+
     def add(self, other: "Stats") -> None:
-        for name in ("facts", "model_calls", "tokens", "seconds", "simplified", "fallback", "edited"):
+        for name in ("facts", "model_calls", "tokens", "seconds"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        for k, v in other.origins.items():
+            self.origins[k] = self.origins.get(k, 0) + v
+
+    def describe_origins(self) -> str:
+        """"3 clinician's words unchanged, 20 word swaps, ...", in the order of `Origin`."""
+        return ", ".join(f"{self.of(o)} {o.value}" for o in Origin if self.of(o)) or "none"
 
 
 class Progress:
@@ -128,9 +141,9 @@ def judge(fact: Fact, text: str, finish_reason: str, glossary: dict) -> tuple[bo
     return (not reasons), reasons, grade
 
 
-def choose(entries: list[dict]) -> dict | None:
-    ok = [c for c in entries if c["accepted"]]
-    return min(ok, key=lambda c: (c["grade"], len(c["text"]))) if ok else None
+def choose(candidates: list[Candidate]) -> Candidate | None:
+    ok = [c for c in candidates if c.accepted]
+    return min(ok, key=lambda c: (c.grade, len(c.text))) if ok else None
 
 
 @dataclass
@@ -157,39 +170,36 @@ class Drafter:
             self._model_sha = self.model.sha256
         return self._model_sha
 
-    def draft_sheet(self, sheet: Sheet, old_draft: Draft | None, old_prov: dict,
-                    save_partial: Callable[[dict], None] | None = None) -> tuple[Draft, dict]:
+    def draft_sheet(self, sheet: Sheet, old_draft: Draft | None, old_prov: Provenance | None,
+                    save_partial: Callable[[Provenance], None] | None = None) -> tuple[Draft, Provenance]:
         """A fresh draft of `sheet`, reusing cached model output and clinician edits."""
+        old_prov = old_prov or Provenance()
         facts = sheet.facts()
         old_texts = {f.fact_id: f for f in (old_draft.facts() if old_draft else [])}
-        old_entries = old_prov.get("facts", {}) if old_prov else {}
-        by_key = {e.get("cache_key"): e for e in old_entries.values() if e.get("cache_key")}
-        by_key.update((old_prov or {}).get("pending", {}))  # output saved by an interrupted run
-        prov = {
-            "id": sheet.id,
-            "sheet_sha256": sheet.sha256,
-            "model": self.model.describe(),
-            "prompt_version": PROMPT_VERSION,
-            "params": self.params.as_dict(),
-            "candidates_per_fact": self.candidates,
-            "facts": {},
-        }
+        cache = old_prov.cached_generations()
+        prov = Provenance(
+            id=sheet.id,
+            sheet_sha256=sheet.sha256,
+            model=self.model.describe(),
+            prompt_version=PROMPT_VERSION,
+            params=self.params.as_dict(),
+            candidates_per_fact=self.candidates,
+        )
         local = Stats()
         bar = Progress(len(facts), f"drafting {sheet.id}", enabled=self.progress)
         out: dict[str, DraftFact] = {}
         try:
             for n, fact in enumerate(facts, 1):
-                out[fact.id], prov["facts"][fact.id] = self._draft_fact(
-                    sheet, fact, old_texts.get(fact.id), old_entries.get(fact.id, {}), by_key, local)
+                out[fact.id], prov.facts[fact.id] = self._draft_fact(
+                    sheet, fact, old_texts.get(fact.id), old_prov.facts.get(fact.id), cache, local)
                 bar.update(n, local if local.seconds else self.stats, fact.id)
         except BaseException:  # a model error, a timeout, Ctrl-C
             # Keep every finished model output for the next run, as cache only: the old
             # draft and its provenance stay as they were, so nothing looks like an edit.
-            done = {e["cache_key"]: {"candidates": e["candidates"]}
-                    for e in prov["facts"].values() if e.get("candidates")}
+            done = {r.cache_key: [c for c in r.candidates if c.kind == "model"]
+                    for r in prov.facts.values() if r.cache_key and r.candidates}
             if save_partial is not None and done:
-                pending = {**(old_prov or {}).get("pending", {}), **done}
-                save_partial(dict(old_prov or {}, pending=pending))
+                save_partial(replace(old_prov, id=old_prov.id or sheet.id, pending={**old_prov.pending, **done}))
             raise
         finally:
             self.stats.add(local)
@@ -206,25 +216,24 @@ class Drafter:
         )
         return draft, prov
 
-    def _draft_fact(self, sheet: Sheet, fact: Fact, old: DraftFact | None, old_entry: dict,
-                    by_key: dict, stats: Stats) -> tuple[DraftFact, dict]:
+    def _draft_fact(self, sheet: Sheet, fact: Fact, old: DraftFact | None, old_rec: FactRecord | None,
+                    cache: dict[str, list[Candidate]], stats: Stats) -> tuple[DraftFact, FactRecord]:
         stats.facts += 1
         # A clinician's edit survives redrafting while its source fact is unchanged.
         if old is not None and old.source == fact.text and (
-            old.status == EDITED or (old_entry.get("chosen_text") not in (None, old.text))
+            old.origin is Origin.EDITED or (old_rec is not None and old_rec.chosen_text not in ("", old.text))
         ):
-            stats.edited += 1
-            entry = dict(old_entry, status=EDITED, chosen_text=old.text,
-                         sentences=_sentences(fact.id, old.text), edited_by_clinician=True)
-            return DraftFact(fact.id, fact.text, old.text, EDITED, old.cache_key), entry
+            stats.count(Origin.EDITED)
+            rec = replace(old_rec, origin=Origin.EDITED, chosen_text=old.text, changes=[],
+                          edited_by_clinician=True) if old_rec is not None else FactRecord(
+                fact.section, fact.text, Origin.EDITED, old.text, line=fact.line,
+                cache_key=old.cache_key, edited_by_clinician=True)
+            return DraftFact(fact.id, fact.text, old.text, Origin.EDITED, old.cache_key), rec
 
         key = cache_key(fact, self.model_sha256, self.params, self.candidates)
-        cached = by_key.get(key)
-        if cached is not None:
-            raw = [{k: c[k] for k in ("seed", "temperature", "output", "finish_reason", "tokens", "seconds")}
-                   for c in cached.get("candidates", [])]
-        else:
-            raw = []
+        generations = cache.get(key)
+        if generations is None:
+            generations = []
             messages = rewrite_messages(fact.text)
             for i in range(self.candidates):
                 p = candidate_params(self.params, i)
@@ -232,45 +241,47 @@ class Drafter:
                 stats.model_calls += 1
                 stats.tokens += gen.completion_tokens
                 stats.seconds += gen.seconds
-                raw.append({"seed": p.seed, "temperature": p.temperature, "output": gen.text,
-                            "finish_reason": gen.finish_reason, "tokens": gen.completion_tokens,
-                            "seconds": round(gen.seconds, 3)})
+                generations.append(Candidate(text="", output=gen.text, seed=p.seed, temperature=p.temperature,
+                                             finish_reason=gen.finish_reason, tokens=gen.completion_tokens,
+                                             seconds=round(gen.seconds, 3)))
 
         candidates = []
-        for c in raw:
-            text = " ".join(c["output"].split())  # the raw output stays in "output"
-            accepted, reasons, grade = judge(fact, text, c["finish_reason"], sheet.glossary)
-            candidates.append(dict(c, text=text, accepted=accepted, reasons=reasons, grade=grade))
+        for g in generations:
+            text = " ".join(g.output.split())  # the raw output stays in `output`
+            accepted, reasons, grade = judge(fact, text, g.finish_reason, sheet.glossary)
+            candidates.append(Candidate(text=text, kind="model", accepted=accepted, reasons=reasons,
+                                        grade=grade, **g.generation()))
         # The lexicon repair of the clinician's fact is the baseline every rewrite must
         # beat: a model candidate is kept only if it passed and reads more simply.
-        fallback = checks.repair(fact.text, sheet.glossary)
-        if not checks.check_rewrite(fact.text, fallback, section=fact.section, glossary=sheet.glossary).accepted:
-            fallback = fact.text  # the lexicon must never make a fact unfaithful: keep it verbatim
-        fallback_grade = _grade(fallback)
+        baseline, swaps = repair_with_swaps(fact.text, sheet.glossary)
+        if not checks.check_rewrite(fact.text, baseline, section=fact.section, glossary=sheet.glossary).accepted:
+            baseline, swaps = fact.text, []  # the lexicon must never make a fact unfaithful: keep it verbatim
+        baseline_grade = _grade(baseline)
         best = choose(candidates)
-        if best is not None and (best["grade"], len(best["text"])) < (fallback_grade, len(fallback)):
-            stats.simplified += 1
-            text, status, why = best["text"], SIMPLIFIED, ""
+        if best is not None and (best.grade, len(best.text)) < (baseline_grade, len(baseline)):
+            text, changes, why = best.text, [], ""
+            origin = Origin.UNCHANGED if text == fact.text else Origin.MODEL  # a copy is not a rewrite
         else:
-            stats.fallback += 1
-            text, status = fallback, NOT_SIMPLIFIED
+            text, changes = baseline, swaps
+            origin = Origin.WORD_SWAPS if baseline != fact.text else Origin.UNCHANGED
             why = ("no candidate passed the checks" if best is None else
-                   f"no accepted candidate read more simply than the lexicon repair "
-                   f"(grade {best['grade']} vs {fallback_grade})")
-        entry = {
-            "section": fact.section,
-            "source": fact.text,
-            "line": fact.line,
-            "cache_key": key,
-            "status": status,
-            "chosen_text": text,
-            "chosen_candidate": candidates.index(best) if status == SIMPLIFIED else None,
-            "fallback_grade": fallback_grade,
-            "not_simplified_because": why,
-            "sentences": _sentences(fact.id, text),
-            "candidates": candidates,
-        }
-        return DraftFact(fact.id, fact.text, text, status, key), entry
+                   f"no accepted candidate read more simply than the word swaps "
+                   f"(grade {best.grade} vs {baseline_grade})")
+        stats.count(origin)
+        rec = FactRecord(
+            section=fact.section,
+            source=fact.text,
+            origin=origin,
+            chosen_text=text,
+            line=fact.line,
+            cache_key=key,
+            changes=changes,
+            chosen_candidate=candidates.index(best) if best is not None and text == best.text else None,
+            baseline_grade=baseline_grade,
+            why=why,
+            candidates=candidates,
+        )
+        return DraftFact(fact.id, fact.text, text, origin, key, changes=list(changes)), rec
 
 
 def _grade(text: str) -> float:
@@ -278,8 +289,3 @@ def _grade(text: str) -> float:
         return round(checks.readability(text).fk_grade, 2)
     except ValueError:
         return float("inf")
-
-
-def _sentences(fact_id: str, text: str) -> list[dict]:
-    """The sentence -> fact links shown in provenance."""
-    return [{"n": i, "text": s, "fact": fact_id} for i, s in enumerate(split_sentences(text), 1)]

@@ -3,11 +3,12 @@
 Each handout has up to three plain-text files in `drafts/`, all diff-friendly:
 
 - `drafts/ID.yaml`: the draft itself. One entry per source fact, holding the
-  clinician's fact (`source`), the plain-language `text` and its `status`.
+  clinician's fact (`source`), the plain-language `text`, its `origin` (how the
+  text was made) and the `changes` the tool made (word swaps, rules).
   A reviewer may correct `text` by hand; that is detected and re-checked.
 - `drafts/ID.provenance.json`: how every text was made: model file hash, prompt
   version, parameters, every candidate with its verdict and reasons, and the
-  sentence -> fact links.
+  sentence -> fact links (`Provenance`, `FactRecord`, `Candidate` below).
 - `drafts/ID.report.json`: the plain-language report on the whole handout.
 
 The *content* of a draft (what is signed and published) is everything a patient
@@ -24,17 +25,50 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 import yaml
 
 from handouts.exceptions import InputError
 
-# Status of one fact's text in a draft.
-SIMPLIFIED = "simplified"  # a model rewrite that passed every check
-NOT_SIMPLIFIED = "not simplified"  # the clinician's fact (lexicon-repaired); no rewrite passed
-EDITED = "edited"  # written or corrected by a clinician reviewer
-STATUSES = (SIMPLIFIED, NOT_SIMPLIFIED, EDITED)
+
+
+class Origin(str, Enum):
+    """How the text of one fact was made. Shown to the reviewer, recorded in the draft.
+
+    Only UNCHANGED text is the clinician's own sentence; every other origin says
+    what the tool (or a reviewer) did to it, so nothing else is called "the clinician's".
+    """
+
+    UNCHANGED = "clinician's words unchanged"
+    WORD_SWAPS = "word swaps"  # lexicon swaps, each listed in `changes`
+    RESTRUCTURED = "restructured"  # deterministic sentence rules (and swaps), each listed in `changes`
+    MODEL = "model rewrite"  # a model candidate that passed every check
+    EDITED = "clinician edit"  # written or corrected by a clinician reviewer
+
+    @property
+    def is_machine_changed(self) -> bool:
+        """Text the tool changed: a clinician must read it before it is published."""
+        return self in (Origin.WORD_SWAPS, Origin.RESTRUCTURED, Origin.MODEL)
+
+    @classmethod
+    def parse(cls, value: str, *, text: str = "", source: str = "") -> "Origin":
+        """An origin from a file; the `status:` words of older drafts are understood too."""
+        try:
+            return cls(value)
+        except ValueError:
+            pass
+        legacy = {"simplified": cls.MODEL, "edited": cls.EDITED}
+        if value in legacy:
+            return legacy[value]
+        if value == "not simplified":
+            return cls.UNCHANGED if text == source else cls.WORD_SWAPS
+        raise ValueError(f"expected one of {', '.join(repr(o.value) for o in cls)}, got {value!r}")
+
+
+ORIGINS = tuple(o.value for o in Origin)
+EDITED = Origin.EDITED  # the one origin other modules set
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 
@@ -50,8 +84,9 @@ class DraftFact:
     fact_id: str  # "summary", "about.1", ...
     source: str  # the clinician's fact, as in the sheet
     text: str  # what the patient reads
-    status: str = NOT_SIMPLIFIED
+    origin: Origin = Origin.UNCHANGED
     cache_key: str = ""  # hash of every input that made `text`; equal key -> no model call
+    changes: list[str] = field(default_factory=list)  # "term -> plain" swaps and rule names, in order
 
     def sentences(self) -> list[str]:
         return split_sentences(self.text)
@@ -111,6 +146,163 @@ class Draft:
         return "\n".join(f.text.strip() for f in self.facts() if f.text.strip())
 
 
+# -- provenance ------------------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    """One proposed text for a fact, and the guard's verdict on it.
+
+    `kind` is "model" (the output of one generation; `output` is the raw text)
+    or "rule" (a deterministic rewrite; `rules` names what was applied).
+    """
+
+    text: str
+    kind: str = "model"
+    accepted: bool = False
+    reasons: list[str] = field(default_factory=list)
+    grade: float | None = None
+    output: str = ""
+    seed: int | None = None
+    temperature: float | None = None
+    finish_reason: str = ""
+    tokens: int = 0
+    seconds: float = 0.0
+    rules: list[str] = field(default_factory=list)
+
+    GENERATION = ("seed", "temperature", "output", "finish_reason", "tokens", "seconds")
+
+    def generation(self) -> dict:
+        """The cached part: what the model returned, before any check."""
+        return {k: getattr(self, k) for k in self.GENERATION}
+
+    def to_dict(self) -> dict:
+        d = {"kind": self.kind}
+        if self.kind == "model":
+            d.update(self.generation())
+        else:
+            d["rules"] = list(self.rules)
+        d.update(text=self.text, accepted=self.accepted, reasons=list(self.reasons), grade=self.grade)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Candidate":
+        return cls(text=str(d.get("text", " ".join(str(d.get("output", "")).split()))),
+                   kind=str(d.get("kind", "model")), accepted=bool(d.get("accepted", False)),
+                   reasons=[str(r) for r in d.get("reasons") or []], grade=d.get("grade"),
+                   output=str(d.get("output", "")), seed=d.get("seed"), temperature=d.get("temperature"),
+                   finish_reason=str(d.get("finish_reason", "")), tokens=int(d.get("tokens") or 0),
+                   seconds=float(d.get("seconds") or 0.0), rules=[str(r) for r in d.get("rules") or []])
+
+
+@dataclass
+class FactRecord:
+    """How one fact's text was made: every candidate, the choice and why."""
+
+    section: str
+    source: str
+    origin: Origin
+    chosen_text: str
+    line: int = 0
+    cache_key: str = ""
+    changes: list[str] = field(default_factory=list)
+    chosen_candidate: int | None = None
+    baseline_grade: float | None = None  # the lexicon-repaired source every rewrite must beat
+    why: str = ""  # why the chosen text is not a rewrite, when it is not
+    candidates: list[Candidate] = field(default_factory=list)
+    edited_by_clinician: bool = False
+    edited_by: str = ""
+
+    def sentences(self, fact_id: str) -> list[dict]:
+        """The sentence -> fact links shown in provenance."""
+        return [{"n": i, "text": s, "fact": fact_id} for i, s in enumerate(split_sentences(self.chosen_text), 1)]
+
+    def to_dict(self, fact_id: str) -> dict:
+        d = {"section": self.section, "source": self.source, "line": self.line, "cache_key": self.cache_key,
+             "origin": self.origin.value, "changes": list(self.changes), "chosen_text": self.chosen_text,
+             "chosen_candidate": self.chosen_candidate, "baseline_grade": self.baseline_grade,
+             "why": self.why, "sentences": self.sentences(fact_id),
+             "candidates": [c.to_dict() for c in self.candidates]}
+        if self.edited_by_clinician:
+            d.update(edited_by_clinician=True, edited_by=self.edited_by)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "FactRecord":
+        text = str(d.get("chosen_text", ""))
+        source = str(d.get("source", ""))
+        raw = d.get("origin", d.get("status", ""))
+        try:
+            origin = Origin.parse(str(raw), text=text, source=source)
+        except ValueError:
+            origin = Origin.UNCHANGED if text == source else Origin.EDITED
+        if d.get("edited_by_clinician"):
+            origin = Origin.EDITED
+        return cls(section=str(d.get("section", "")), source=source, origin=origin, chosen_text=text,
+                   line=int(d.get("line") or 0), cache_key=str(d.get("cache_key", "")),
+                   changes=[str(c) for c in d.get("changes") or []], chosen_candidate=d.get("chosen_candidate"),
+                   baseline_grade=d.get("baseline_grade", d.get("fallback_grade")),
+                   why=str(d.get("why", d.get("not_simplified_because", ""))),
+                   candidates=[Candidate.from_dict(c) for c in d.get("candidates") or [] if isinstance(c, dict)],
+                   edited_by_clinician=bool(d.get("edited_by_clinician", False)),
+                   edited_by=str(d.get("edited_by", "")))
+
+
+@dataclass
+class Provenance:
+    """drafts/ID.provenance.json: how a whole draft was made."""
+
+    id: str = ""
+    sheet_sha256: str = ""
+    model: dict = field(default_factory=dict)  # id, file name, sha256 (Model.describe())
+    prompt_version: str = ""
+    params: dict = field(default_factory=dict)
+    candidates_per_fact: int | None = None
+    facts: dict[str, FactRecord] = field(default_factory=dict)
+    # model output of an interrupted run, by cache key: a cache only, never a draft
+    pending: dict[str, list[Candidate]] = field(default_factory=dict)
+
+    SUMMARY = ("model", "prompt_version", "params", "candidates_per_fact")
+
+    def summary(self) -> dict:
+        """What an approval records about how the text was made."""
+        return {k: getattr(self, k) for k in self.SUMMARY}
+
+    def cached_generations(self) -> dict[str, list[Candidate]]:
+        """Model candidates by cache key, from finished facts and an interrupted run."""
+        out = {r.cache_key: [c for c in r.candidates if c.kind == "model"]
+               for r in self.facts.values() if r.cache_key}
+        out.update(self.pending)
+        return out
+
+    def to_dict(self) -> dict:
+        d = {"id": self.id, "sheet_sha256": self.sheet_sha256, **self.summary(),
+             "facts": {fid: r.to_dict(fid) for fid, r in self.facts.items()}}
+        if self.pending:
+            d["pending"] = {k: {"candidates": [c.to_dict() for c in v]} for k, v in self.pending.items()}
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Provenance":
+        facts = d.get("facts") if isinstance(d.get("facts"), dict) else {}
+        pending = d.get("pending") if isinstance(d.get("pending"), dict) else {}
+        return cls(id=str(d.get("id", "")), sheet_sha256=str(d.get("sheet_sha256", "")),
+                   model=dict(d.get("model") or {}), prompt_version=str(d.get("prompt_version", "")),
+                   params=dict(d.get("params") or {}), candidates_per_fact=d.get("candidates_per_fact"),
+                   facts={str(k): FactRecord.from_dict(v) for k, v in facts.items() if isinstance(v, dict)},
+                   pending={str(k): [Candidate.from_dict(c) for c in (v or {}).get("candidates") or []]
+                            for k, v in pending.items() if isinstance(v, dict)})
+
+
+def load_provenance(drafts_dir: Path, handout_id: str) -> Provenance:
+    """drafts/ID.provenance.json, or an empty record if there is none."""
+    return Provenance.from_dict(load_json(provenance_path(drafts_dir, handout_id)))
+
+
+def save_provenance(drafts_dir: Path, prov: Provenance) -> None:
+    save_json(provenance_path(drafts_dir, prov.id), prov.to_dict())
+
+
 # -- files ---------------------------------------------------------------------
 
 HEADER = (
@@ -167,8 +359,11 @@ _Dumper.add_representer(str, _str_presenter)
 
 
 def _fact_dict(f: DraftFact) -> dict:
-    return {"fact": f.fact_id, "status": f.status, "source": f.source, "text": f.text,
-            "cache_key": f.cache_key}
+    d = {"fact": f.fact_id, "origin": f.origin.value}
+    if f.changes:
+        d["changes"] = list(f.changes)
+    d.update(source=f.source, text=f.text, cache_key=f.cache_key)
+    return d
 
 
 def dump_draft(draft: Draft) -> str:
@@ -199,15 +394,23 @@ def save_draft(drafts_dir: Path, draft: Draft) -> Path:
 def _fact_from(d: dict, where: str) -> DraftFact:
     if not isinstance(d, dict) or not isinstance(d.get("text"), str):
         raise ValueError(f"{where}: expected a mapping with a text `text:`")
-    status = d.get("status", NOT_SIMPLIFIED)
-    if status not in STATUSES:
-        raise ValueError(f"{where}.status: expected one of {', '.join(STATUSES)}, got {status!r}")
+    key = "origin" if "origin" in d else "status" if "status" in d else None
+    source = str(d.get("source", ""))
+    try:
+        origin = Origin.parse(str(d[key]), text=d["text"], source=source) if key else (
+            Origin.UNCHANGED if d["text"] == source else Origin.EDITED)
+    except ValueError as exc:
+        raise ValueError(f"{where}.{key}: {exc}") from None
+    changes = d.get("changes") or []
+    if not isinstance(changes, list):
+        raise ValueError(f"{where}.changes: expected a list of changes")
     return DraftFact(
         fact_id=str(d.get("fact", "")),
-        source=str(d.get("source", "")),
+        source=source,
         text=d["text"],
-        status=status,
+        origin=origin,
         cache_key=str(d.get("cache_key", "")),
+        changes=[str(c) for c in changes],
     )
 
 

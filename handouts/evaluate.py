@@ -12,7 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from handouts import checks
-from handouts.drafts import NOT_SIMPLIFIED, SIMPLIFIED, provenance_path, save_draft, save_json
+from handouts.drafts import Origin, save_draft, save_provenance
 
 
 def _grade(text: str) -> tuple[float | None, float | None]:
@@ -37,15 +37,15 @@ def evaluate(project, sheets, model=None, scratch: Path | None = None, progress:
     cand = [0, 0]  # accepted candidates, candidates
     before, after, handouts = [], [], []
     for sheet in sheets:
-        d, prov = drafter.draft_sheet(sheet, None, {})
+        d, prov = drafter.draft_sheet(sheet, None, None)
         save_draft(scratch, d)
-        save_json(provenance_path(scratch, sheet.id), prov)
-        for fid, entry in prov["facts"].items():
-            sec = entry["section"]
-            per_section[sec][1] += 1
-            per_section[sec][0] += entry["status"] == SIMPLIFIED
-            cand[1] += len(entry["candidates"])
-            cand[0] += sum(c["accepted"] for c in entry["candidates"])
+        save_provenance(scratch, prov)
+        for rec in prov.facts.values():
+            per_section[rec.section][1] += 1
+            per_section[rec.section][0] += rec.origin is Origin.MODEL
+            model_cands = [c for c in rec.candidates if c.kind == "model"]
+            cand[1] += len(model_cands)
+            cand[0] += sum(c.accepted for c in model_cands)
         src_fk, src_smog = _grade("\n".join(f.text for f in sheet.facts()))
         out_fk, out_smog = _grade(d.prose())
         before.append((src_fk, src_smog))
@@ -54,8 +54,8 @@ def evaluate(project, sheets, model=None, scratch: Path | None = None, progress:
         handouts.append({
             "id": sheet.id,
             "facts": len(facts),
-            "simplified": sum(f.status == SIMPLIFIED for f in facts),
-            "fallback": sum(f.status == NOT_SIMPLIFIED for f in facts),
+            "simplified": sum(f.origin is Origin.MODEL for f in facts),
+            "origins": {o.value: n for o in Origin if (n := sum(f.origin is o for f in facts))},
             "grade_before": {"fk": src_fk, "smog": src_smog},
             "grade_after": {"fk": out_fk, "smog": out_smog},
         })
@@ -67,9 +67,9 @@ def evaluate(project, sheets, model=None, scratch: Path | None = None, progress:
         "tokens_per_second": round(s.tokens_per_second, 1),
         "model_calls": s.model_calls,
         "facts": s.facts,
-        "acceptance_rate": round(s.simplified / s.facts, 3) if s.facts else 0.0,
+        "acceptance_rate": round(s.of(Origin.MODEL) / s.facts, 3) if s.facts else 0.0,
         "candidate_acceptance_rate": round(cand[0] / cand[1], 3) if cand[1] else 0.0,
-        "fallback_share": round(s.fallback / s.facts, 3) if s.facts else 0.0,
+        "origins": {k: round(v / s.facts, 3) for k, v in s.origins.items()} if s.facts else {},
         "per_section": {k: {"simplified": v[0], "facts": v[1], "rate": round(v[0] / v[1], 3)}
                         for k, v in sorted(per_section.items())},
         "median_grade_before": {"fk": _median(b[0] for b in before), "smog": _median(b[1] for b in before)},
@@ -83,9 +83,9 @@ def format_evaluation(ev: dict) -> str:
         f"model: {ev['model'].get('id', '?')} ({ev['model'].get('sha256', '')[:12]})",
         f"drafts written to: {ev['scratch']}",
         f"tokens/s: {ev['tokens_per_second']}   model calls: {ev['model_calls']}",
-        f"facts: {ev['facts']}   accepted rewrite: {ev['acceptance_rate']:.0%}   "
-        f"fell back to source: {ev['fallback_share']:.0%}   "
+        f"facts: {ev['facts']}   model rewrite kept: {ev['acceptance_rate']:.0%}   "
         f"candidates accepted: {ev['candidate_acceptance_rate']:.0%}",
+        "how the texts were made: " + (", ".join(f"{v:.0%} {k}" for k, v in ev["origins"].items()) or "-"),
         f"median grade before: FK {ev['median_grade_before']['fk']}  SMOG {ev['median_grade_before']['smog']}",
         f"median grade after:  FK {ev['median_grade_after']['fk']}  SMOG {ev['median_grade_after']['smog']}",
         "",

@@ -205,15 +205,22 @@ def _match_case(original: str, replacement: str) -> str:
 
 
 def repair(text: str, glossary: Mapping[str, str] | None = None) -> str:
+    """`text` with the lexicon's word swaps applied (see `repair_with_swaps`)."""
+    return repair_with_swaps(text, glossary)[0]
+
+
+def repair_with_swaps(text: str, glossary: Mapping[str, str] | None = None) -> tuple[str, list[str]]:
     """Replace clinician terms with the lexicon's plain words, deterministically.
 
     "Pruritus and erythema" -> "Itch and redness". Only whole words and phrases are
     replaced, longest first, in one pass; case of a leading capital is kept. Terms the
     sheet's glossary explains are left alone (the handout explains them), and so are
     drug names. The result must pass `check_rewrite(text, repair(text))`.
+    Returns the new text and each swap made, as "term -> plain".
     """
     pattern, table = _repair_regex()
     skip = {_spaced(k) for k in (glossary or {})}
+    swaps: list[str] = []
     out: list[str] = []
     pos = 0
     for m in pattern.finditer(text):
@@ -232,5 +239,6 @@ def repair(text: str, glossary: Mapping[str, str] | None = None) -> str:
             want = want.capitalize() if a[0].isupper() else want
             before = before[:article.start(1)] + want + before[article.end(1):]
         out = [before, plain]
+        swaps.append(f"{found} -> {plain}")
         pos = m.end()
-    return "".join(out) + text[pos:]
+    return "".join(out) + text[pos:], swaps

@@ -14,17 +14,19 @@ from pathlib import Path
 from handouts import audit, checks, signoff
 from handouts.config import Project, load_project
 from handouts.drafting import Drafter, Stats
+from handouts.checks.handout import Report
 from handouts.drafts import (
-    EDITED,
     Draft,
-    dump_draft,
+    Origin,
+    Provenance,
+    atomic_write,
     draft_path,
+    dump_draft,
     load_draft,
-    load_json,
-    provenance_path,
+    load_provenance,
     report_path,
     save_json,
-    atomic_write,
+    save_provenance,
 )
 from handouts.exceptions import InputError, ModelError, PublishError, SignoffError
 from handouts.models import Model, load_model, params_from
@@ -46,7 +48,7 @@ class Result:
     rows: list[Row] = field(default_factory=list)
     stats: Stats = field(default_factory=Stats)
     published: list[str] = field(default_factory=list)
-    reports: dict = field(default_factory=dict)
+    reports: dict[str, Report] = field(default_factory=dict)
     error: ModelError | None = None  # drafting stopped; what was approved was still published
 
 
@@ -79,23 +81,31 @@ def make_drafter(project: Project, model: Model | str | None = None, progress: b
 
 def draft(project: Project, sheets: list[Sheet], drafter: Drafter) -> Stats:
     """Draft every sheet whose draft is missing or stale; cached output costs no model call."""
+    draft_all(project, sheets, drafter)
+    return drafter.stats
+
+
+def draft_all(project: Project, sheets: list[Sheet], drafter: Drafter) -> dict[str, Draft]:
+    """`draft`, returning the new drafts so a build reads none of them again."""
+    out: dict[str, Draft] = {}
     for sheet in sheets:
         old = load_draft(project.drafts, sheet.id)
-        old_prov = load_json(provenance_path(project.drafts, sheet.id))
+        old_prov = load_provenance(project.drafts, sheet.id)
         new, prov = drafter.draft_sheet(
             sheet, old, old_prov,
-            save_partial=lambda p, s=sheet: save_json(provenance_path(project.drafts, s.id), p),
+            save_partial=lambda p: save_provenance(project.drafts, p),
         )
         _log_file_edits(project, new, old_prov)
         if prov != old_prov:
-            save_json(provenance_path(project.drafts, sheet.id), prov)
+            save_provenance(project.drafts, prov)
         text = dump_draft(new)
         path = draft_path(project.drafts, sheet.id)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             atomic_write(path, text)
             if old is None or old.content_sha256() != new.content_sha256():
                 signoff.record_create(project, sheet.id, new.content_sha256(), sheet.sha256)
-    return drafter.stats
+        out[sheet.id] = new
+    return out
 
 
 def _editor(handout_id: str) -> str:
@@ -103,107 +113,97 @@ def _editor(handout_id: str) -> str:
     return f"{who} (edited drafts/{handout_id}.yaml)"
 
 
-def _log_file_edits(project: Project, new: Draft, old_prov: dict) -> None:
+def _log_file_edits(project: Project, new: Draft, old_prov: Provenance) -> None:
     """Edits a reviewer made in drafts/ID.yaml by hand are logged once, when first seen."""
-    old_facts = (old_prov or {}).get("facts", {})
     for f in new.facts():
-        before = old_facts.get(f.fact_id, {})
-        if f.status == EDITED and not before.get("edited_by_clinician"):
+        before = old_prov.facts.get(f.fact_id)
+        if f.origin is Origin.EDITED and not (before and before.edited_by_clinician):
             signoff.record_edit(project, new.id, _editor(new.id), f.fact_id,
-                                before.get("chosen_text", ""), f.text)
+                                before.chosen_text if before else "", f.text)
 
 
 def record_hand_edits(project: Project, draft: Draft) -> None:
     """Log hand edits of drafts/ID.yaml before anything is checked or signed.
 
     A text that differs from what drafting chose, and was not logged yet, is an
-    edit: it is logged once and flagged in provenance as clinician-written.
+    edit: it is logged once and recorded in provenance as a clinician edit.
     """
-    path = provenance_path(project.drafts, draft.id)
-    prov = load_json(path)
-    entries = prov.get("facts", {})
+    prov = load_provenance(project.drafts, draft.id)
     changed = False
     for f in draft.facts():
-        entry = entries.get(f.fact_id)
-        if entry is None or entry.get("edited_by_clinician") or entry.get("chosen_text") in (None, f.text):
+        rec = prov.facts.get(f.fact_id)
+        if rec is None or rec.edited_by_clinician or rec.chosen_text in ("", f.text):
             continue
-        signoff.record_edit(project, draft.id, _editor(draft.id), f.fact_id, entry["chosen_text"], f.text)
-        entry["edited_by_clinician"] = True
+        signoff.record_edit(project, draft.id, _editor(draft.id), f.fact_id, rec.chosen_text, f.text)
+        rec.origin, rec.chosen_text, rec.changes = Origin.EDITED, f.text, []
+        rec.edited_by_clinician, rec.edited_by = True, _editor(draft.id)
         changed = True
     if changed:
-        save_json(path, prov)
+        save_provenance(project.drafts, prov)
 
 
-def check_draft(project: Project, sheet: Sheet, draft: Draft) -> dict:
+def check_draft(project: Project, sheet: Sheet, draft: Draft) -> Report:
     """Every check on one draft. Pure apart from reading nothing: no model, no files."""
-    report = checks.handout_report(
-        draft,
-        target_grade=project.settings.readability.target_grade,
-        fact_statuses={f.fact_id: f.status for f in draft.facts()},
-    )
-    report["content_sha256"] = draft.content_sha256()
+    report = checks.handout_report(draft, target_grade=project.settings.readability.target_grade)
     stale = draft.sheet_sha256 != sheet.sha256
     if stale:
-        report.setdefault("findings", []).append({
-            "severity": "error", "check": "stale", "fact": None,
-            "message": f"sources/{sheet.id}.yaml changed since this draft was made; run `handouts draft {sheet.id}`"})
+        report.add("error", "stale",
+                   f"sources/{sheet.id}.yaml changed since this draft was made; run `handouts draft {sheet.id}`")
     sources = {f.id: f for f in sheet.facts()}
-    findings = report.setdefault("findings", [])
     if not stale and [f.fact_id for f in draft.facts()] != list(sources):
-        findings.append({"severity": "error", "check": "stale", "fact": None,
-                         "message": f"drafts/{sheet.id}.yaml does not have the sheet's facts; "
-                                    f"run `handouts draft {sheet.id}`"})
+        report.add("error", "stale", f"drafts/{sheet.id}.yaml does not have the sheet's facts; "
+                                     f"run `handouts draft {sheet.id}`")
     for f in draft.facts():
         src = sources.get(f.fact_id)
         if src is None:
             continue  # covered by the stale finding
         if src.text != f.source:
-            findings.append({"severity": "error", "check": "stale", "fact": f.fact_id,
-                             "message": f"{f.fact_id}: `source:` in drafts/{sheet.id}.yaml differs from "
-                                        f"the sheet; run `handouts draft {sheet.id}`"})
+            report.add("error", "stale", f"{f.fact_id}: `source:` in drafts/{sheet.id}.yaml differs from "
+                                         f"the sheet; run `handouts draft {sheet.id}`", f.fact_id)
             continue
         verdict = checks.check_rewrite(f.source, f.text, section=src.section, glossary=sheet.glossary)
         if not verdict.accepted:
-            who = "clinician edit" if f.status == EDITED else f.status
-            report.setdefault("findings", []).append({
-                "severity": "error", "check": "faithfulness", "fact": f.fact_id,
-                "message": f"{f.fact_id} ({who}) does not match its source: " + "; ".join(verdict.reasons)})
-    if any(x.get("severity") == "error" for x in report.get("findings", [])):
-        report["passed"] = False
+            report.add("error", "faithfulness",
+                       f"{f.fact_id} ({f.origin.value}) does not match its source: " + "; ".join(verdict.reasons),
+                       f.fact_id)
     return report
 
 
-def check(project: Project, sheets: list[Sheet], *, save: bool = True) -> dict[str, dict]:
+def check(project: Project, sheets: list[Sheet], *, save: bool = True,
+          drafts: dict[str, Draft] | None = None) -> dict[str, Report]:
     """Run the checks on existing drafts (and save each report). Never calls the model.
 
-    Hand edits in drafts/ID.yaml are logged here too, when first seen.
+    Hand edits in drafts/ID.yaml are logged here too, when first seen. `drafts`
+    are drafts already in memory (a build passes what it just drafted).
     """
     reports = {}
     for sheet in sheets:
-        d = load_draft(project.drafts, sheet.id)
+        d = drafts[sheet.id] if drafts and sheet.id in drafts else load_draft(project.drafts, sheet.id)
         if d is None:
             continue
         if save:
             record_hand_edits(project, d)
         reports[sheet.id] = check_draft(project, sheet, d)
         if save:
-            save_json(report_path(project.drafts, sheet.id), reports[sheet.id])
+            save_json(report_path(project.drafts, sheet.id), reports[sheet.id].to_dict())
     return reports
 
 
-def statuses(project: Project, sheets: list[Sheet], reports: dict[str, dict]) -> dict[str, signoff.HandoutStatus]:
+def statuses(project: Project, sheets: list[Sheet], reports: dict[str, Report],
+             drafts: dict[str, Draft | None] | None = None) -> dict[str, signoff.HandoutStatus]:
+    drafts = drafts or {}
     return {
-        s.id: signoff.status_of(project, s.id, load_draft(project.drafts, s.id),
+        s.id: signoff.status_of(project, s.id,
+                                drafts[s.id] if s.id in drafts else load_draft(project.drafts, s.id),
                                 sheet_sha256=s.sha256, report=reports.get(s.id))
         for s in sheets
     }
 
 
-def _grade(report: dict | None) -> str:
-    g = (report or {}).get("grade") or {}
-    if g.get("fk") is None:
+def _grade(report: Report | None) -> str:
+    if report is None or report.grade.fk is None:
         return ""
-    return f"FK {g['fk']:.1f} / SMOG {g['smog']:.1f}"
+    return f"FK {report.grade.fk:.1f} / SMOG {report.grade.smog:.1f}"
 
 
 def rows(sheets: list[Sheet], states: dict, reports: dict, published: set[str]) -> list[Row]:
@@ -229,18 +229,22 @@ def build(root: Path | str = ".", *, model: Model | str | None = None, progress:
         raise SignoffError("the audit log failed verification; nothing was published:\n" + "\n".join(problems))
     drafter = make_drafter(project, model, progress)
     error = None
+    drafts: dict[str, Draft | None] = {}
     try:
-        stats = draft(project, sheets, drafter)
+        drafts.update(draft_all(project, sheets, drafter))
     except ModelError as exc:  # keep serving what is approved; report the error after
-        error, stats = exc, drafter.stats
-    reports = check(project, sheets)
-    states = statuses(project, sheets, reports)
+        error = exc
+    stats = drafter.stats
+    for s in sheets:  # each draft is read once per build (none, if this build just wrote it)
+        if s.id not in drafts:
+            drafts[s.id] = load_draft(project.drafts, s.id)
+    reports = check(project, sheets, drafts={k: v for k, v in drafts.items() if v is not None})
+    states = statuses(project, sheets, reports, drafts)
     items = []
     for s in sheets:
         if states[s.id].is_publishable():
-            d = load_draft(project.drafts, s.id)
-            items.append(publishing.PublishItem(draft=d, status=states[s.id],
-                                                grade=(reports.get(s.id) or {}).get("grade", {})))
+            items.append(publishing.PublishItem(draft=drafts[s.id], status=states[s.id],
+                                                grade=reports[s.id].grade.scores()))
     publishing.publish(project, items)
     published = [i.draft.id for i in items]
     signoff.record_publish(project, published,  # logged only when the published set changes
@@ -282,8 +286,7 @@ def rollback(root: Path | str = ".") -> Path:
 
 def provenance_for(project: Project, handout_id: str) -> dict:
     """What an approval records about how the text was made."""
-    prov = load_json(provenance_path(project.drafts, handout_id))
-    return {k: prov.get(k) for k in ("model", "prompt_version", "params", "candidates_per_fact")}
+    return load_provenance(project.drafts, handout_id).summary()
 
 
 __all__ = ["build", "load", "draft", "check", "statuses", "make_drafter", "check_draft", "load_project"]

@@ -39,7 +39,9 @@ import jinja2
 from markupsafe import Markup, escape
 
 from handouts import audit, signoff
-from handouts.drafts import EDITED, Draft, load_draft, load_json, provenance_path, report_path, save_draft, save_json
+from handouts.checks.handout import Finding, Report
+from handouts.drafts import (Draft, FactRecord, Origin, load_draft, load_json, load_provenance, provenance_path,
+                             report_path, save_draft, save_json, save_provenance)
 from handouts.exceptions import HandoutsError, SignoffError
 from handouts.sheets import sha256_bytes
 from handouts.signoff import State
@@ -97,7 +99,7 @@ class Loader:
         path = Path(self.project.sources) / f"{handout_id}.yaml"
         return sha256_bytes(path.read_bytes()) if path.exists() else ""
 
-    def report(self, handout_id: str, draft: Draft) -> dict | None:
+    def report(self, handout_id: str, draft: Draft) -> Report | None:
         """A report for exactly this draft: re-run the checks if we can, else drafts/ID.report.json."""
         try:
             from handouts import pipeline
@@ -109,11 +111,13 @@ class Loader:
             try:
                 rep = pipeline.check_draft(self.project, load_sheet(path, f"sources/{handout_id}.yaml"), draft)
             except HandoutsError as exc:
-                return {"passed": False, "content_sha256": draft.content_sha256(), "findings": [
-                    {"severity": "error", "check": "sheet", "fact": None, "message": exc.format_message()}]}
-            save_json(report_path(self.project.drafts, handout_id), rep)
+                rep = Report(id=handout_id, content_sha256=draft.content_sha256())
+                rep.add("error", "sheet", exc.format_message())
+                return rep
+            save_json(report_path(self.project.drafts, handout_id), rep.to_dict())
             return rep
-        return load_json(report_path(self.project.drafts, handout_id)) or None
+        saved = load_json(report_path(self.project.drafts, handout_id))
+        return Report.from_dict(saved) if saved else None
 
     def provenance(self, handout_id: str) -> dict:
         from handouts.pipeline import provenance_for
@@ -166,7 +170,7 @@ def apply_edit(project, loader: Loader, handout_id: str, fact_id: str, new_text:
         if not verdict.accepted:
             return Verdict(False, tuple(verdict.reasons))
         old = fact.text
-        fact.text, fact.status = text, EDITED
+        fact.text, fact.origin, fact.changes = text, Origin.EDITED, []
         save_draft(project.drafts, draft)
         signoff.record_edit(project, handout_id, editor, fact_id, old, text)
         _mark_provenance(project, handout_id, fact_id, text, editor)
@@ -174,16 +178,15 @@ def apply_edit(project, loader: Loader, handout_id: str, fact_id: str, new_text:
 
 
 def _mark_provenance(project, handout_id: str, fact_id: str, text: str, editor: str) -> None:
-    path = provenance_path(project.drafts, handout_id)
-    prov = load_json(path)
-    if not prov:
+    if not provenance_path(project.drafts, handout_id).exists():
         return
-    entry = dict((prov.get("facts") or {}).get(fact_id) or {})
-    entry.update(status=EDITED, chosen_text=text, edited_by_clinician=True, edited_by=editor,
-                 sentences=[{"n": i, "text": s, "fact": fact_id}
-                            for i, s in enumerate(signoff_split(text), 1)])
-    prov.setdefault("facts", {})[fact_id] = entry
-    save_json(path, prov)
+    prov = load_provenance(project.drafts, handout_id)
+    prov.id = prov.id or handout_id
+    rec = prov.facts.get(fact_id) or FactRecord(section="", source="", origin=Origin.EDITED, chosen_text=text)
+    rec.origin, rec.chosen_text, rec.changes = Origin.EDITED, text, []
+    rec.edited_by_clinician, rec.edited_by = True, editor
+    prov.facts[fact_id] = rec
+    save_provenance(project.drafts, prov)
 
 
 def signoff_split(text: str) -> list[str]:
@@ -227,19 +230,12 @@ def diff_rows(old: dict, new: dict) -> list[tuple[str, str]]:
             if line[:2] in kinds]
 
 
-def _findings(report: dict | None) -> list[dict]:
-    return [f for f in (report or {}).get("findings") or [] if isinstance(f, dict)]
+def _findings(report: Report | None) -> list[Finding]:
+    return list(report.findings) if report is not None else []
 
 
-def _hard_words(report: dict | None) -> list[str]:
-    out = []
-    for key in ("hard_words", "unexplained_terms", "jargon"):
-        val = (report or {}).get(key)
-        if isinstance(val, dict):
-            out += [str(k) for k in val]
-        elif isinstance(val, list):
-            out += [str(v.get("term", v)) if isinstance(v, dict) else str(v) for v in val]
-    return out
+def _hard_words(report: Report | None) -> list[str]:
+    return list(report.unexplained_terms) if report is not None else []
 
 
 def handout_view(project, loader: Loader, handout_id: str) -> dict:
@@ -250,14 +246,14 @@ def handout_view(project, loader: Loader, handout_id: str) -> dict:
     findings = _findings(report)
     by_fact: dict[str, list[dict]] = {}
     for f in findings:
-        if f.get("fact"):
-            by_fact.setdefault(str(f["fact"]), []).append(f)
+        if f.fact:
+            by_fact.setdefault(f.fact, []).append(f)
     groups = []
     if draft is not None:
         sections = [("summary", "Summary", [draft.summary])] + [(s.key, s.heading, s.facts) for s in draft.sections]
         for key, heading, facts in sections:
             groups.append({"key": key, "heading": heading, "facts": [
-                {"id": f.fact_id, "source": f.source, "text": f.text, "status": f.status,
+                {"id": f.fact_id, "source": f.source, "text": f.text, "origin": f.origin, "changes": f.changes,
                  "sentences": f.sentences(), "findings": by_fact.get(f.fact_id, [])}
                 for f in facts]})
     known = {f["id"] for g in groups for f in g["facts"]}
@@ -268,8 +264,8 @@ def handout_view(project, loader: Loader, handout_id: str) -> dict:
     can_approve = draft is not None and st.state in (State.AWAITING_REVIEW, State.CHANGES_REQUESTED, State.APPROVED)
     return {
         "id": handout_id, "draft": draft, "status": st, "report": report, "groups": groups,
-        "general_findings": [f for f in findings if str(f.get("fact") or "") not in known],
-        "hard_words": _hard_words(report), "grade": (report or {}).get("grade") or {},
+        "general_findings": [f for f in findings if (f.fact or "") not in known],
+        "hard_words": _hard_words(report), "grade": report.grade if report is not None else {},
         "diff": diff, "last_approval": last,
         "content_sha256": draft.content_sha256() if draft is not None else "",
         "can_approve": can_approve, "can_reject": draft is not None and st.state is not State.RETIRED,

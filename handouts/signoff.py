@@ -40,10 +40,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from handouts import audit
 from handouts.drafts import Draft, atomic_write
 from handouts.exceptions import SignoffError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from handouts.checks.handout import Report
 
 MEANING = "approved for publication"
 
@@ -275,19 +279,12 @@ def add_months(d: date, months: int) -> date:
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
-def _first_error(report: dict) -> str:
-    for f in report.get("findings") or []:
-        if isinstance(f, dict) and f.get("severity") == "error":
-            return str(f.get("message") or f.get("check") or "check failed")
-    return "checks failed"
-
-
 def _by(rec: dict) -> str:
     return f"{rec.get('reviewer')}, {rec.get('credentials')} on {str(rec.get('signed_at', ''))[:10]}"
 
 
 def status_of(project, handout_id: str, draft: Draft | None, *, sheet_sha256: str,
-              report: dict | None, today: date | None = None) -> HandoutStatus:
+              report: Report | None, today: date | None = None) -> HandoutStatus:
     """The one explicit state of a handout. build publishes only if is_publishable()."""
     recs = records(project, handout_id)
     approvals = [r for r in recs if r["kind"] == APPROVAL]
@@ -310,8 +307,8 @@ def status_of(project, handout_id: str, draft: Draft | None, *, sheet_sha256: st
         return HandoutStatus(handout_id, State.DRAFTED,
                              f"sources/{handout_id}.yaml changed since the draft was made; "
                              f"run `handouts draft {handout_id}`", **common)
-    if report is not None and report.get("passed") is False:
-        return HandoutStatus(handout_id, State.CHECKS_FAILED, _first_error(report), **common)
+    if report is not None and not report.passed:
+        return HandoutStatus(handout_id, State.CHECKS_FAILED, report.first_error(), **common)
 
     content = draft.content_sha256()
     for rec in reversed(recs):  # the latest decision on this exact content wins
@@ -406,7 +403,7 @@ def _commit(project, event: str, handout_id: str, record: dict, now: datetime) -
 
 
 def approve(project, handout_id: str, reviewer: str, *, draft: Draft, sheet_sha256: str,
-            provenance: dict, report: dict | None, meaning: str = MEANING, now: datetime | None = None,
+            provenance: dict, report: Report | None, meaning: str = MEANING, now: datetime | None = None,
             expected_content_sha256: str | None = None) -> Approval:
     """Sign the exact current content of a handout for publication.
 
@@ -428,7 +425,7 @@ def approve(project, handout_id: str, reviewer: str, *, draft: Draft, sheet_sha2
         if report is None:
             raise SignoffError(f"{handout_id}: cannot approve: the checks have not been run on this draft; "
                                f"run `handouts check {handout_id}`")
-        if report.get("content_sha256") not in (None, content):
+        if report.content_sha256 not in (None, content):
             raise SignoffError(f"{handout_id}: cannot approve: the check report is for other content; "
                                f"run `handouts check {handout_id}`")
         if expected_content_sha256 is not None and expected_content_sha256 != content:

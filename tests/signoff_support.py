@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from handouts.config import Project, Settings
-from handouts.drafts import EDITED, NOT_SIMPLIFIED, SIMPLIFIED, Draft, DraftFact, DraftSection
+from handouts.checks.handout import Finding, Grade, Report
+from handouts.drafts import EDITED, Draft, DraftFact, DraftSection, Origin
 
 SHEET = "5" * 64
 PROVENANCE = {"model": {"sha256": "a" * 64, "name": "SmolLM2-135M-Instruct"},
@@ -29,21 +30,21 @@ def make_draft(handout_id: str = "acne", *, sheet: str = SHEET, title: str | Non
         title=title,
         also_called=["pimples"] if handout_id == "acne" else [],
         summary=DraftFact("summary", f"{title} is a chronic inflammatory disorder.",
-                          f"{title} is a common skin problem.", SIMPLIFIED),
+                          f"{title} is a common skin problem.", Origin.MODEL),
         sections=[
             DraftSection("about", f"What is {title}?", [
                 DraftFact("about.1", "It affects the pilosebaceous unit.",
-                          "It starts in the hair follicles and oil glands.", SIMPLIFIED),
+                          "It starts in the hair follicles and oil glands.", Origin.MODEL),
             ]),
             DraftSection("treatment", "Treatment", [
                 DraftFact("treatment.1", "Apply adapalene 0.1% gel once daily at night.",
-                          "Put adapalene 0.1% gel on once a day at night.", SIMPLIFIED),
+                          "Put adapalene 0.1% gel on once a day at night.", Origin.MODEL),
                 DraftFact("treatment.2", "Benzoyl peroxide 2.5% wash twice daily.",
-                          "Benzoyl peroxide 2.5% wash twice daily.", NOT_SIMPLIFIED),
+                          "Benzoyl peroxide 2.5% wash twice daily.", Origin.UNCHANGED),
             ]),
             DraftSection("when_to_get_help", "When to get help", [
                 DraftFact("when_to_get_help.1", "Seek urgent care for facial swelling.",
-                          "Get urgent care right away if your face swells.", SIMPLIFIED),
+                          "Get urgent care right away if your face swells.", Origin.MODEL),
             ]),
         ],
         references=["Zaenglein AL et al. J Am Acad Dermatol 2016;74:945-73."],
@@ -53,10 +54,15 @@ def make_draft(handout_id: str = "acne", *, sheet: str = SHEET, title: str | Non
     )
 
 
-def report_for(draft: Draft, passed: bool = True, **extra) -> dict:
-    rep = {"passed": passed, "content_sha256": draft.content_sha256(),
-           "grade": {"fk": 5.8, "smog": 7.1}, "findings": []}
-    rep.update(extra)
+def report_for(draft: Draft, passed: bool = True, **extra) -> Report:
+    """A scripted check report; `findings` may be dicts, `hard_words` are unexplained terms."""
+    rep = Report(id=draft.id, content_sha256=draft.content_sha256(), grade=Grade(5.8, 7.1, 6, True),
+                 findings=[Finding.from_dict(f) for f in extra.pop("findings", [])],
+                 unexplained_terms=list(extra.pop("hard_words", [])))
+    if not passed and rep.passed:
+        rep.add("error", "checks", "checks failed")
+    for key, value in extra.items():
+        setattr(rep, key, value)
     return rep
 
 

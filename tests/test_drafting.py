@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handouts.drafting import Drafter, cache_key
-from handouts.drafts import NOT_SIMPLIFIED, SIMPLIFIED, EDITED
+from handouts.drafts import Origin
 from handouts.exceptions import ModelTimeout
 from handouts.models import Generation, Params, ScriptedModel
 from tests.conftest import make_sheet
@@ -46,20 +46,20 @@ def replies_for(fact_reply, summary_reply="Demo disease is a common rash."):
 ])
 def test_unfaithful_candidates_fall_back_to_the_marked_source(bad):
     model = ScriptedModel(respond=replies_for(bad))
-    draft, prov = drafter_for(model).draft_sheet(sheet_one(), None, {})
+    draft, prov = drafter_for(model).draft_sheet(sheet_one(), None, None)
     fact = draft.sections[0].facts[0]
-    assert fact.status == NOT_SIMPLIFIED
+    assert not fact.origin is Origin.MODEL and fact.origin.value in ("clinician's words unchanged", "word swaps")
     assert bad not in fact.text or bad == ""
-    entry = prov["facts"]["treatment.1"]
-    assert len(entry["candidates"]) == 3
-    assert all(not c["accepted"] and c["reasons"] for c in entry["candidates"])
+    rec = prov.facts["treatment.1"]
+    assert len(rec.candidates) == 3
+    assert all(not c.accepted and c.reasons for c in rec.candidates)
 
 
 def test_cut_off_output_is_a_failed_candidate():
     model = ScriptedModel(respond=replies_for(lambda p: Generation(GOOD, "length", 0, 5)))
-    draft, prov = drafter_for(model).draft_sheet(sheet_one(), None, {})
-    assert draft.sections[0].facts[0].status == NOT_SIMPLIFIED
-    assert "cut off" in prov["facts"]["treatment.1"]["candidates"][0]["reasons"][0]
+    draft, prov = drafter_for(model).draft_sheet(sheet_one(), None, None)
+    assert draft.sections[0].facts[0].origin is not Origin.MODEL
+    assert "cut off" in prov.facts["treatment.1"].candidates[0].reasons[0]
 
 
 def test_best_faithful_candidate_wins_and_links_sentences_to_the_fact():
@@ -69,18 +69,18 @@ def test_best_faithful_candidate_wins_and_links_sentences_to_the_fact():
         "Use hydrocortisone 1% cream twice daily for up to 7 days.",  # shorter, faithful
     ])
     model = ScriptedModel(respond=replies_for(lambda p: next(outputs)))
-    draft, prov = drafter_for(model).draft_sheet(sheet_one(), None, {})
+    draft, prov = drafter_for(model).draft_sheet(sheet_one(), None, None)
     fact = draft.sections[0].facts[0]
-    entry = prov["facts"]["treatment.1"]
-    assert fact.status == SIMPLIFIED
-    assert [c["accepted"] for c in entry["candidates"]] == [False, True, True]
-    assert fact.text == entry["candidates"][entry["chosen_candidate"]]["text"]
-    assert entry["sentences"] == [{"n": 1, "text": fact.text, "fact": "treatment.1"}]
+    rec = prov.facts["treatment.1"]
+    assert fact.origin is Origin.MODEL and rec.origin is Origin.MODEL
+    assert [c.accepted for c in rec.candidates] == [False, True, True]
+    assert fact.text == rec.candidates[rec.chosen_candidate].text
+    assert rec.to_dict("treatment.1")["sentences"] == [{"n": 1, "text": fact.text, "fact": "treatment.1"}]
 
 
 def test_every_call_is_seeded_with_temperature_and_limits():
     model = ScriptedModel(respond=replies_for(GOOD))
-    drafter_for(model).draft_sheet(sheet_one(), None, {})
+    drafter_for(model).draft_sheet(sheet_one(), None, None)
     seen = [(p.seed, p.temperature) for _, p in model.requests]
     assert seen[:3] == [(1, 0.0), (2, 0.3), (3, 0.3)]
     assert all(p.max_tokens == 120 and p.n_ctx == 2048 and p.timeout_seconds == 60 for _, p in model.requests)
@@ -92,7 +92,7 @@ def test_every_call_is_seeded_with_temperature_and_limits():
 def test_unchanged_rebuild_makes_zero_model_calls():
     sheet = sheet_one()
     first = ScriptedModel(respond=replies_for(GOOD))
-    d1, prov = drafter_for(first).draft_sheet(sheet, None, {})
+    d1, prov = drafter_for(first).draft_sheet(sheet, None, None)
     assert first.calls == 6
     second = ScriptedModel(respond=replies_for("should not be called"))
     d2, prov2 = drafter_for(second).draft_sheet(sheet, d1, prov)
@@ -103,7 +103,7 @@ def test_unchanged_rebuild_makes_zero_model_calls():
 def test_changed_fact_redrafts_only_that_fact():
     sheet = sheet_one()
     m1 = ScriptedModel(respond=replies_for(GOOD))
-    d1, prov = drafter_for(m1).draft_sheet(sheet, None, {})
+    d1, prov = drafter_for(m1).draft_sheet(sheet, None, None)
     changed = sheet_one("Apply hydrocortisone 1% cream twice daily for up to 5 days.")
     m2 = ScriptedModel(respond=replies_for("Use hydrocortisone 1% cream twice daily for up to 5 days."))
     d2, _ = drafter_for(m2).draft_sheet(changed, d1, prov)
@@ -123,12 +123,12 @@ def test_cache_key_covers_model_prompt_and_parameters():
 def test_clinician_edit_survives_redrafting():
     sheet = sheet_one()
     m1 = ScriptedModel(respond=replies_for(GOOD))
-    d1, prov = drafter_for(m1).draft_sheet(sheet, None, {})
+    d1, prov = drafter_for(m1).draft_sheet(sheet, None, None)
     d1.sections[0].facts[0].text = "Use hydrocortisone 1% cream twice daily, for up to 7 days."
     d2, prov2 = drafter_for(ScriptedModel()).draft_sheet(sheet, d1, prov)
     f = d2.sections[0].facts[0]
-    assert f.status == EDITED and f.text.startswith("Use hydrocortisone")
-    assert prov2["facts"]["treatment.1"]["edited_by_clinician"] is True
+    assert f.origin is Origin.EDITED and f.text.startswith("Use hydrocortisone")
+    assert prov2.facts["treatment.1"].edited_by_clinician is True
 
 
 def test_model_error_keeps_finished_output_for_the_next_run():
@@ -141,11 +141,43 @@ def test_model_error_keeps_finished_output_for_the_next_run():
             return ModelTimeout("generation took longer than 60s")
         return text  # echo: faithful by construction
 
-    saved = {}
+    saved = []
     with pytest.raises(ModelTimeout):
         drafter_for(ScriptedModel(respond=respond), candidates=2).draft_sheet(
-            sheet, None, {}, save_partial=saved.update)
-    assert len(saved["pending"]) == 2 and "facts" not in saved  # cache only; no draft changed
+            sheet, None, None, save_partial=saved.append)
+    assert len(saved[0].pending) == 2 and not saved[0].facts  # cache only; no draft changed
     m2 = ScriptedModel(respond=lambda text, p: text)
-    drafter_for(m2, candidates=2).draft_sheet(sheet, None, saved)
+    drafter_for(m2, candidates=2).draft_sheet(sheet, None, saved[0])
     assert m2.calls == 2 * (len(sheet.facts()) - 2)
+
+
+def test_a_copy_of_the_fact_is_labelled_unchanged_not_a_rewrite():
+    fact = "Use a moisturizer every day."
+    draft, prov = drafter_for(ScriptedModel(respond=replies_for(fact))).draft_sheet(
+        sheet_one(fact, "self_care"), None, None)
+    f = draft.sections[0].facts[0]
+    assert (f.text, f.origin, f.changes) == (fact, Origin.UNCHANGED, [])
+
+
+def test_word_swaps_are_labelled_and_each_swap_is_listed():
+    fact = "Pruritus is worse at night."
+    draft, prov = drafter_for(ScriptedModel(respond=replies_for("no"))).draft_sheet(
+        sheet_one(fact, "about"), None, None)
+    f = draft.sections[0].facts[0]
+    assert f.origin is Origin.WORD_SWAPS and f.text == "Itch is worse at night."
+    assert f.changes == ["Pruritus -> Itch"] == prov.facts["about.1"].changes
+
+
+def test_provenance_round_trips_and_reads_the_old_status_field():
+    from handouts.drafts import Provenance
+
+    draft, prov = drafter_for(ScriptedModel(respond=replies_for(GOOD))).draft_sheet(sheet_one(), None, None)
+    assert Provenance.from_dict(prov.to_dict()) == prov
+    old = prov.to_dict()
+    rec = old["facts"]["treatment.1"]
+    del rec["origin"]
+    rec["status"] = "simplified"
+    assert Provenance.from_dict(old).facts["treatment.1"].origin is Origin.MODEL
+    rec["status"] = "not simplified"
+    rec["chosen_text"] = rec["source"]
+    assert Provenance.from_dict(old).facts["treatment.1"].origin is Origin.UNCHANGED

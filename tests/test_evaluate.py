@@ -14,17 +14,17 @@ def test_evaluation_reports_rates_grades_and_leaves_drafts_alone(tiny, tmp_path)
     assert not (tiny / "drafts").exists()
     assert (tmp_path / "scratch" / "hives.yaml").exists()
     assert ev["facts"] == 6 and ev["model_calls"] == 12
-    assert 0 <= ev["acceptance_rate"] <= 1 and abs(ev["acceptance_rate"] + ev["fallback_share"] - 1) < 1e-9
+    assert 0 <= ev["acceptance_rate"] <= 1 and abs(sum(ev["origins"].values()) - 1) < 0.01
     assert ev["candidate_acceptance_rate"] == 1.0  # an echo of the fact is always faithful
     assert set(ev["per_section"]) == {"summary", "about", "skin_of_color", "treatment", "self_care",
                                       "when_to_get_help"}
     assert ev["median_grade_before"]["fk"] is not None and ev["median_grade_after"]["smog"] is not None
     text = format_evaluation(ev)
-    assert "accepted rewrite" in text and "fell back to source" in text and "when_to_get_help" in text
+    assert "model rewrite kept" in text and "how the texts were made" in text and "when_to_get_help" in text
 
 
 def test_wrong_model_outputs_all_fall_back(tiny, tmp_path):
     project, sheets = pipeline.load(tiny)
     liar = ScriptedModel(respond=lambda text, params: "Take ibuprofen 800 mg three times a day.")
     ev = evaluate(project, sheets, liar, scratch=tmp_path / "s", progress=False)
-    assert ev["acceptance_rate"] == 0 and ev["fallback_share"] == 1 and ev["candidate_acceptance_rate"] == 0
+    assert ev["acceptance_rate"] == 0 and "model rewrite" not in ev["origins"] and ev["candidate_acceptance_rate"] == 0

@@ -119,7 +119,7 @@ def test_interrupted_redraft_with_a_new_model_is_not_mistaken_for_an_edit(tiny):
     from handouts import audit
     project, _ = pipeline.load(tiny)
     assert "edit" not in [e["event"] for e in audit.events(project)]
-    assert all(f.status != "edited" for f in load_draft(project.drafts, "hives").facts())
+    assert all(f.origin.value != "clinician edit" for f in load_draft(project.drafts, "hives").facts())
 
 
 def test_hand_edit_of_a_draft_is_rechecked_and_voids_approval(tiny):

@@ -47,7 +47,7 @@ def _clinic(tmp_path, draft=None):
     (tmp_path / "sources").mkdir()
     (tmp_path / "sources/acne.yaml").write_bytes(SHEET_TEXT)
     save_draft(p.drafts, draft or make_draft(sheet=SHEET))
-    save_json(provenance_path(p.drafts, "acne"), dict(PROVENANCE, facts={"treatment.1": {"status": "simplified"}}))
+    save_json(provenance_path(p.drafts, "acne"), dict(PROVENANCE, facts={"treatment.1": {"origin": "model rewrite"}}))
     return p
 
 
@@ -97,7 +97,7 @@ def test_handout_page_shows_facts_and_sentences_side_by_side_with_findings(app):
     assert 'id="fact-treatment.1"' in body
     assert ('<a class="sentence" id="s-treatment.1-1" href="#fact-treatment.1" title="from treatment.1">'
             'Put adapalene 0.1% gel on once a day at night.</a>') in body
-    assert "Not simplified: no rewrite passed the checks" in body  # treatment.2
+    assert "The clinician&rsquo;s words, unchanged: no plainer text passed the checks." in body  # treatment.2
     assert "warning: hard word: follicles" in body and "warning: grade 6.4 is above 6" in body
     assert '<span class="hard">follicles</span>' in body  # listed, and marked where it is used:
     assert 'It starts in the hair <mark class="hard">follicles</mark> and oil glands.</a>' in body
@@ -247,12 +247,13 @@ def test_an_edit_is_checked_saved_logged_marked_and_voids_the_approval(app, tmp_
     assert (r.status, r.location) == (303, "/h/acne?done=edited")
     d = load_draft(tmp_path / "drafts", "acne")
     f = d.sections[1].facts[0]
-    assert (f.text, f.status) == ("At night, put adapalene 0.1% gel on once daily.", "edited")
+    assert (f.text, f.origin.value) == ("At night, put adapalene 0.1% gel on once daily.", "clinician edit")
     e = audit.events(app.project)[-1]
     assert (e["event"], e["by"], e["fact"], e["old"], e["new"]) == (
         "edit", "Dana Reyes, MD", "treatment.1", "Put adapalene 0.1% gel on once a day at night.", f.text)
     prov = json.loads((tmp_path / "drafts/acne.provenance.json").read_text())["facts"]["treatment.1"]
     assert prov["edited_by_clinician"] is True and prov["edited_by"] == "Dana Reyes, MD"
+    assert prov["origin"] == "clinician edit"
     st = _status(app)
     assert st.state is State.AWAITING_REVIEW and not st.is_publishable()
     body = app.handle("GET", "/h/acne", HOST).body.decode()

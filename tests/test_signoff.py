@@ -20,6 +20,7 @@ from handouts import audit, signoff
 from handouts.exceptions import SignoffError
 from handouts.signoff import State
 from tests.signoff_support import PROVENANCE, REVIEWER, SHEET, T0, make_draft, project, report_for
+from handouts.drafts import Origin
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,7 +37,7 @@ def _status(p, d, today=date(2026, 2, 1), sheet=None, report=None):
 
 def _edited(d, text):
     d = dataclasses.replace(d, sections=[dataclasses.replace(s, facts=list(s.facts)) for s in d.sections])
-    d.sections[1].facts[0] = dataclasses.replace(d.sections[1].facts[0], text=text, status="edited")
+    d.sections[1].facts[0] = dataclasses.replace(d.sections[1].facts[0], text=text, origin=Origin.EDITED)
     return d
 
 
@@ -86,10 +87,10 @@ def test_approve_refuses_drafted_checks_failed_and_retired_saying_why(tmp_path):
     failed = report_for(d, passed=False, findings=[
         {"severity": "warning", "check": "grade", "fact": None, "message": "grade 7.2 is above 6"},
         {"severity": "error", "check": "faithfulness", "fact": "treatment.1",
-         "message": "treatment.1 (simplified) does not match its source: frequency changed"}])
+         "message": "treatment.1 (model rewrite) does not match its source: frequency changed"}])
     with pytest.raises(SignoffError) as exc:
         _approve(p, d, report=failed)
-    assert exc.value.message == ("acne: cannot approve: checks failed: treatment.1 (simplified) does not "
+    assert exc.value.message == ("acne: cannot approve: checks failed: treatment.1 (model rewrite) does not "
                                  "match its source: frequency changed")
     signoff.retire(p, "acne", REVIEWER, "merged into the rosacea handout", now=T0)
     with pytest.raises(SignoffError) as exc:
@@ -105,7 +106,7 @@ def test_approve_refuses_missing_or_stale_report_and_content_changed_since_opene
                                            r"draft; run `handouts check acne`$"):
         _approve(p, d, report=None)
     with pytest.raises(SignoffError, match="the check report is for other content"):
-        _approve(p, d, report=dict(report_for(d), content_sha256="0" * 64))
+        _approve(p, d, report=dataclasses.replace(report_for(d), content_sha256="0" * 64))
     with pytest.raises(SignoffError, match="the draft changed since you opened it; reload it"):
         _approve(p, d, expected_content_sha256="0" * 64)
     assert not audit.events(p)

@@ -28,6 +28,7 @@ from handouts.checks.readability import Readability, readability
 from handouts.lexicon import repair
 
 if TYPE_CHECKING:  # pragma: no cover
+    from handouts.checks.handout import Report
     from handouts.drafts import Draft
 
 __all__ = ["Verdict", "Finding", "Kind", "check_rewrite", "repair", "Readability", "readability",
@@ -80,14 +81,13 @@ def _check_rewrite(source: str, candidate: str, section: str,
     return Verdict(not found, tuple(found))
 
 
-def handout_report(draft: "Draft", *, target_grade: float = 6,
-                   fact_statuses: Mapping[str, str] | None = None) -> dict:
+def handout_report(draft: "Draft", *, target_grade: float = 6) -> "Report":
     from handouts.checks.handout import handout_report as _report
 
-    return _report(draft, target_grade=target_grade, fact_statuses=fact_statuses)
+    return _report(draft, target_grade=target_grade)
 
 
-def format_report_table(report: dict) -> str:
+def format_report_table(report: "Report") -> str:
     from handouts.checks.handout import format_report_table as _table
 
     return _table(report)

@@ -9,8 +9,10 @@
 - whether a summary comes first and whether the text speaks to "you" with actions;
 - skin of color: the section is present, and colour words like "red" or "pink" come
   with how the change looks on darker skin;
-- the share of facts that fell back to the clinician's text (not simplified).
+- how each fact's text was made (`Origin`: clinician's words unchanged, word swaps,
+  restructured, model rewrite, clinician edit), as counts.
 
+The result is a typed `Report` (`to_dict`/`from_dict` for drafts/ID.report.json).
 Errors make `passed` false (no prose, no skin-of-color section); the rest are
 warnings for the reviewer. `format_report_table` renders it for `handouts check`.
 """
@@ -18,7 +20,8 @@ warnings for the reviewer. `format_report_table` renders it for `handouts check`
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from handouts.drafts import split_sentences
 from handouts.checks.readability import readability, strip_markdown
@@ -115,14 +118,92 @@ def calculation_numbers(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def handout_report(draft: "Draft", *, target_grade: float = 6,
-                   fact_statuses: Mapping[str, str] | None = None) -> dict:
-    from handouts.drafts import NOT_SIMPLIFIED
+@dataclass
+class Finding:
+    """One thing the reviewer should know about a handout; errors block approval."""
 
-    findings: list[dict] = []
+    severity: str  # "error" | "warning"
+    check: str  # "readability", "jargon", "faithfulness", "stale", ...
+    message: str
+    fact: str | None = None
 
-    def add(severity: str, check: str, message: str, fact: str | None = None) -> None:
-        findings.append({"severity": severity, "check": check, "message": message, "fact": fact})
+    @classmethod
+    def from_dict(cls, d: dict) -> "Finding":
+        return cls(str(d.get("severity", "warning")), str(d.get("check", "")), str(d.get("message", "")),
+                   None if d.get("fact") in (None, "") else str(d["fact"]))
+
+
+@dataclass
+class Grade:
+    fk: float | None = None
+    smog: float | None = None
+    target: float = 6
+    passed: bool = False
+
+    def scores(self) -> dict:
+        """{"fk", "smog"}: what the published page and PDF show."""
+        return {"fk": self.fk, "smog": self.smog}
+
+
+@dataclass
+class Report:
+    """drafts/ID.report.json: the checks on one whole handout."""
+
+    id: str
+    grade: Grade = field(default_factory=Grade)
+    long_sentences_share: float = 0.0
+    passive_share: float = 0.0
+    unexplained_terms: list[str] = field(default_factory=list)
+    calculation_numbers: list[str] = field(default_factory=list)
+    summary_first: bool = False
+    addresses_you: bool = False
+    skin_of_color: dict = field(default_factory=lambda: {"present": False,
+                                                         "colour_words_without_dark_skin_note": []})
+    origins: dict[str, int] = field(default_factory=dict)  # Origin value -> number of facts
+    findings: list[Finding] = field(default_factory=list)
+    content_sha256: str | None = None  # the draft content these checks ran on
+
+    @property
+    def passed(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+    def first_error(self) -> str:
+        return next((f.message or f.check for f in self.findings if f.severity == "error"), "checks failed")
+
+    def add(self, severity: str, check: str, message: str, fact: str | None = None) -> None:
+        self.findings.append(Finding(severity, check, message, fact))
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["passed"] = self.passed
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Report":
+        g = d.get("grade") if isinstance(d.get("grade"), dict) else {}
+        findings = [Finding.from_dict(f) for f in d.get("findings") or [] if isinstance(f, dict)]
+        rep = cls(
+            id=str(d.get("id", "")),
+            grade=Grade(g.get("fk"), g.get("smog"), g.get("target", 6), bool(g.get("passed", False))),
+            long_sentences_share=float(d.get("long_sentences_share") or 0.0),
+            passive_share=float(d.get("passive_share") or 0.0),
+            unexplained_terms=[str(t) for t in d.get("unexplained_terms") or []],
+            calculation_numbers=[str(t) for t in d.get("calculation_numbers") or []],
+            summary_first=bool(d.get("summary_first", False)),
+            addresses_you=bool(d.get("addresses_you", False)),
+            skin_of_color=dict(d.get("skin_of_color") or {}),
+            origins={str(k): int(v) for k, v in (d.get("origins") or {}).items()},
+            findings=findings,
+            content_sha256=d.get("content_sha256"),
+        )
+        if d.get("passed") is False and rep.passed:  # a failed report stays failed
+            rep.add("error", "checks", "the saved report says the checks failed")
+        return rep
+
+
+def handout_report(draft: "Draft", *, target_grade: float = 6) -> Report:
+    rep = Report(id=draft.id, content_sha256=draft.content_sha256())
+    add = rep.add
 
     facts = draft.facts()
     prose = draft.prose()
@@ -133,6 +214,7 @@ def handout_report(draft: "Draft", *, target_grade: float = 6,
         fk = smog = None
         add("error", "readability", f"{exc}: the handout has no patient text")
     grade_ok = fk is not None and fk <= target_grade
+    rep.grade = Grade(fk, smog, target_grade, grade_ok)
     if fk is not None and not grade_ok:
         add("warning", "readability",
             f"reading grade {fk:.1f} (Flesch-Kincaid), SMOG {smog:.1f}; the target is {target_grade:g} or lower")
@@ -141,34 +223,34 @@ def handout_report(draft: "Draft", *, target_grade: float = 6,
     n = len(sentences) or 1
     long_ = [(fid, s) for fid, s in sentences if len(tokens(s)) > LONG_SENTENCE_WORDS]
     passive = [(fid, s) for fid, s in sentences if _is_passive(s)]
-    long_share = round(len(long_) / n, 3) if sentences else 0.0
-    passive_share = round(len(passive) / n, 3) if sentences else 0.0
-    if long_share > MAX_LONG_SHARE:
+    rep.long_sentences_share = round(len(long_) / n, 3) if sentences else 0.0
+    rep.passive_share = round(len(passive) / n, 3) if sentences else 0.0
+    if rep.long_sentences_share > MAX_LONG_SHARE:
         add("warning", "sentence-length",
             f"{len(long_)} of {len(sentences)} sentences are over {LONG_SENTENCE_WORDS} words "
             f"(first: {long_[0][0]})", long_[0][0])
-    if passive_share > MAX_PASSIVE_SHARE:
+    if rep.passive_share > MAX_PASSIVE_SHARE:
         add("warning", "passive-voice",
             f"{len(passive)} of {len(sentences)} sentences are passive (first: {passive[0][0]})",
             passive[0][0])
 
     unexplained = unexplained_terms(draft)
+    rep.unexplained_terms = [u["term"] for u in unexplained]
     for u in unexplained:
         add("warning", "jargon", f"'{u['term']}' is used without a plain explanation; "
             "add it to the sheet's glossary or explain it", u["fact"])
 
-    calc = []
     for f in facts:
         for c in calculation_numbers(f.text):
-            calc.append(c)
+            rep.calculation_numbers.append(c)
             add("warning", "numbers", f"{c} asks the reader to calculate", f.fact_id)
 
-    summary_first = bool(draft.summary.text.strip())
-    if not summary_first:
+    rep.summary_first = bool(draft.summary.text.strip())
+    if not rep.summary_first:
         add("warning", "summary", "the handout has no summary up front")
-    addresses_you = any(re.search(r"\byou(?:r|rs|rself)?\b", s, re.I) or _IMPERATIVE.match(s.strip())
-                        for _, s in sentences)
-    if not addresses_you:
+    rep.addresses_you = any(bool(re.search(r"\byou(?:r|rs|rself)?\b", s, re.I) or _IMPERATIVE.match(s.strip()))
+                            for _, s in sentences)
+    if not rep.addresses_you:
         add("warning", "actions", "no action is addressed to the reader ('you', or steps such as 'Use...')")
 
     soc = draft.section("skin_of_color")
@@ -185,26 +267,11 @@ def handout_report(draft: "Draft", *, target_grade: float = 6,
             add("warning", "skin-of-color",
                 f"says {', '.join(repr(w) for w in dict.fromkeys(w.lower() for w in words))} without saying "
                 "how it looks on darker skin (brown, purple, gray or darker)", f.fact_id)
+    rep.skin_of_color = {"present": soc_present, "colour_words_without_dark_skin_note": colour_without_note}
 
-    statuses = dict(fact_statuses or {f.fact_id: f.status for f in facts})
-    fallback = [fid for fid, st in statuses.items() if st == NOT_SIMPLIFIED]
-    fallback_share = round(len(fallback) / len(statuses), 3) if statuses else 0.0
-
-    return {
-        "id": draft.id,
-        "grade": {"fk": fk, "smog": smog, "target": target_grade, "passed": grade_ok},
-        "long_sentences_share": long_share,
-        "passive_share": passive_share,
-        "unexplained_terms": [u["term"] for u in unexplained],
-        "calculation_numbers": calc,
-        "summary_first": summary_first,
-        "addresses_you": bool(addresses_you),
-        "skin_of_color": {"present": soc_present,
-                          "colour_words_without_dark_skin_note": colour_without_note},
-        "fallback_share": fallback_share,
-        "findings": findings,
-        "passed": not any(x["severity"] == "error" for x in findings),
-    }
+    for f in facts:
+        rep.origins[f.origin.value] = rep.origins.get(f.origin.value, 0) + 1
+    return rep
 
 
 def _fmt(value) -> str:
@@ -217,42 +284,42 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def format_report_table(report: dict) -> str:
+def format_report_table(report: Report) -> str:
     """A readable table of one handout's report, for `handouts check ID`."""
-    g = report.get("grade", {})
-    soc = report.get("skin_of_color", {})
+    g = report.grade
+    soc = report.skin_of_color
     pct = lambda x: f"{round(100 * (x or 0))}%"  # noqa: E731
-    target = g.get("target")
+    target = g.target
+    made = ", ".join(f"{n} {label}" for label, n in report.origins.items()) or "-"
     rows = [
-        ("reading grade (Flesch-Kincaid)", _fmt(g.get("fk")), f"<= {_fmt(target)}",
-         "ok" if g.get("passed") else "over" if g.get("fk") is not None else "FAIL"),
-        ("reading grade (SMOG)", _fmt(g.get("smog")), f"<= {_fmt(target)}",
-         "ok" if g.get("smog") is not None and g["smog"] <= (target or 0) else "over" if g.get("smog") is not None else "FAIL"),
-        ("sentences over 20 words", pct(report.get("long_sentences_share")), f"<= {pct(MAX_LONG_SHARE)}",
-         "ok" if (report.get("long_sentences_share") or 0) <= MAX_LONG_SHARE else "over"),
-        ("passive sentences", pct(report.get("passive_share")), f"<= {pct(MAX_PASSIVE_SHARE)}",
-         "ok" if (report.get("passive_share") or 0) <= MAX_PASSIVE_SHARE else "over"),
-        ("unexplained medical terms", str(len(report.get("unexplained_terms", []))), "0",
-         "ok" if not report.get("unexplained_terms") else "check"),
-        ("numbers to calculate", str(len(report.get("calculation_numbers", []))), "0",
-         "ok" if not report.get("calculation_numbers") else "check"),
-        ("summary first", _fmt(report.get("summary_first")), "yes", "ok" if report.get("summary_first") else "check"),
-        ("speaks to 'you'", _fmt(report.get("addresses_you")), "yes", "ok" if report.get("addresses_you") else "check"),
+        ("reading grade (Flesch-Kincaid)", _fmt(g.fk), f"<= {_fmt(target)}",
+         "ok" if g.passed else "over" if g.fk is not None else "FAIL"),
+        ("reading grade (SMOG)", _fmt(g.smog), f"<= {_fmt(target)}",
+         "ok" if g.smog is not None and g.smog <= (target or 0) else "over" if g.smog is not None else "FAIL"),
+        ("sentences over 20 words", pct(report.long_sentences_share), f"<= {pct(MAX_LONG_SHARE)}",
+         "ok" if report.long_sentences_share <= MAX_LONG_SHARE else "over"),
+        ("passive sentences", pct(report.passive_share), f"<= {pct(MAX_PASSIVE_SHARE)}",
+         "ok" if report.passive_share <= MAX_PASSIVE_SHARE else "over"),
+        ("unexplained medical terms", str(len(report.unexplained_terms)), "0",
+         "ok" if not report.unexplained_terms else "check"),
+        ("numbers to calculate", str(len(report.calculation_numbers)), "0",
+         "ok" if not report.calculation_numbers else "check"),
+        ("summary first", _fmt(report.summary_first), "yes", "ok" if report.summary_first else "check"),
+        ("speaks to 'you'", _fmt(report.addresses_you), "yes", "ok" if report.addresses_you else "check"),
         ("skin-of-color section", _fmt(soc.get("present")), "yes", "ok" if soc.get("present") else "FAIL"),
         ("colour words without dark-skin note", str(len(soc.get("colour_words_without_dark_skin_note", []))), "0",
          "ok" if not soc.get("colour_words_without_dark_skin_note") else "check"),
-        ("facts not simplified (fallback)", pct(report.get("fallback_share")), "-", "info"),
     ]
     w0 = max(len(r[0]) for r in rows)
     w1 = max(len(r[1]) for r in rows + [("", "value")])
     w2 = max(len(r[2]) for r in rows + [("", "", "target")])
-    lines = [f"{report.get('id', '?')}: {'passed' if report.get('passed') else 'FAILED'}",
+    lines = [f"{report.id or '?'}: {'passed' if report.passed else 'FAILED'}",
              f"  {'check':<{w0}}  {'value':>{w1}}  {'target':<{w2}}  result"]
     lines += [f"  {a:<{w0}}  {b:>{w1}}  {c:<{w2}}  {d}" for a, b, c, d in rows]
-    findings = report.get("findings", [])
-    if findings:
+    lines.append(f"  how the texts were made: {made}")
+    if report.findings:
         lines.append("  findings:")
-        for f in findings:
-            where = f" [{f['fact']}]" if f.get("fact") else ""
-            lines.append(f"    {f['severity']:<7} {f['check']}{where}: {f['message']}")
+        for f in report.findings:
+            where = f" [{f.fact}]" if f.fact else ""
+            lines.append(f"    {f.severity:<7} {f.check}{where}: {f.message}")
     return "\n".join(lines)

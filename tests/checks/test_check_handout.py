@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 from handouts.checks import format_report_table, handout_report
-from handouts.drafts import NOT_SIMPLIFIED, SIMPLIFIED, Draft, DraftFact, DraftSection
+from handouts.checks.handout import Report
+from handouts.drafts import Draft, DraftFact, DraftSection, Origin
 
 
 def make_draft(**texts) -> Draft:
-    def fact(fid, text, status=SIMPLIFIED):
-        return DraftFact(fact_id=fid, source=text, text=text, status=status)
+    def fact(fid, text, origin=Origin.MODEL):
+        return DraftFact(fact_id=fid, source=text, text=text, origin=origin)
 
     sections = []
     for key in ("about", "skin_of_color", "treatment", "self_care", "when_to_get_help"):
@@ -32,14 +33,14 @@ GOOD = dict(
 
 
 def test_good_handout_passes():
-    r = handout_report(make_draft(**GOOD))
+    r = handout_report(make_draft(**GOOD)).to_dict()
     assert r["passed"] is True
     assert r["grade"]["passed"] is True and r["grade"]["target"] == 6
     assert r["findings"] == []
     assert r["summary_first"] and r["addresses_you"]
     assert r["skin_of_color"] == {"present": True, "colour_words_without_dark_skin_note": []}
     assert r["long_sentences_share"] == 0 and r["passive_share"] == 0
-    assert r["fallback_share"] == 0
+    assert r["origins"] == {"model rewrite": 6}
     json.dumps(r)  # JSON-able
 
 
@@ -50,8 +51,8 @@ def test_findings_for_a_poor_handout():
         treatment=["Topical therapy was prescribed and the dose is 2 mg per kg."],
         self_care=["Redness and pink patches appear."],
     )
-    r = handout_report(d, target_grade=6, fact_statuses={"about.1": NOT_SIMPLIFIED, "treatment.1": SIMPLIFIED,
-                                                         "self_care.1": SIMPLIFIED, "summary": SIMPLIFIED})
+    d.sections[0].facts[0].origin = Origin.UNCHANGED
+    r = handout_report(d, target_grade=6).to_dict()
     assert r["passed"] is False
     assert r["unexplained_terms"] == ["pilosebaceous unit", "erythema", "topical"]
     assert r["calculation_numbers"] == ["'1 in 4' (a ratio)", "'per kg' (a dose by body weight)"]
@@ -60,7 +61,7 @@ def test_findings_for_a_poor_handout():
     assert r["skin_of_color"]["present"] is False
     assert r["skin_of_color"]["colour_words_without_dark_skin_note"] == [
         {"fact": "self_care.1", "words": ["redness", "pink"]}]
-    assert r["fallback_share"] == 0.25
+    assert r["origins"] == {"model rewrite": 3, "clinician's words unchanged": 1}
     assert r["passive_share"] > 0.5
     checks = [(f["severity"], f["check"], f["fact"]) for f in r["findings"]]
     assert ("error", "skin-of-color", None) in checks
@@ -74,17 +75,17 @@ def test_findings_for_a_poor_handout():
 
 def test_glossary_explains_terms():
     d = make_draft(**dict(GOOD, about=["Comedones are clogged pores."]))
-    assert handout_report(d)["unexplained_terms"] == []
+    assert handout_report(d).unexplained_terms == []
     d = make_draft(**dict(GOOD, about=["Comedones form on your face."], glossary={"comedones": "clogged pores"}))
-    assert handout_report(d)["unexplained_terms"] == []
+    assert handout_report(d).unexplained_terms == []
     d = make_draft(**dict(GOOD, about=["Comedones form on your face."]))
-    assert handout_report(d)["unexplained_terms"] == ["comedones"]
+    assert handout_report(d).unexplained_terms == ["comedones"]
 
 
 def test_empty_prose_is_an_error_not_grade_zero():
     d = make_draft(summary="", about=[""], skin_of_color=["x"])
     d.sections[1].facts[0].text = ""
-    r = handout_report(d)
+    r = handout_report(d).to_dict()
     assert r["grade"]["fk"] is None and r["grade"]["passed"] is False
     assert {"severity": "error", "check": "readability", "fact": None,
             "message": "no prose to score: the handout has no patient text"} in r["findings"]
@@ -94,7 +95,7 @@ def test_empty_prose_is_an_error_not_grade_zero():
 def test_grade_over_target_is_a_warning():
     d = make_draft(**dict(GOOD, about=["Acne vulgaris is a chronic inflammatory dermatosis affecting the "
                                        "pilosebaceous apparatus, characterized by comedones."]))
-    r = handout_report(d, target_grade=2)
+    r = handout_report(d, target_grade=2).to_dict()
     assert r["grade"]["passed"] is False
     assert any(f["check"] == "readability" and f["severity"] == "warning" for f in r["findings"])
 
@@ -109,3 +110,11 @@ def test_table():
     bad = format_report_table(handout_report(make_draft(summary="", about=["Redness appears."])))
     assert bad.splitlines()[0] == "acne: FAILED"
     assert "    error   skin-of-color: no section on how the condition looks on darker skin" in bad.splitlines()
+
+
+def test_report_round_trips_through_json():
+    d = make_draft(summary="", about=["Redness appears."])
+    rep = handout_report(d)
+    back = Report.from_dict(json.loads(json.dumps(rep.to_dict())))
+    assert back == rep and back.passed is False and back.content_sha256 == d.content_sha256()
+    assert back.first_error() == "no section on how the condition looks on darker skin"

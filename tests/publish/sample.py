@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from handouts.config import Clinic, Project, Settings, Site
-from handouts.drafts import SIMPLIFIED, Draft, DraftFact, DraftSection
+from handouts.drafts import Draft, DraftFact, DraftSection, Origin
 from handouts.publish import PublishItem
 from handouts.signoff import Approval, HandoutStatus, State
 
@@ -19,7 +19,7 @@ CLINIC = Clinic(name="Riverside Dermatology Clinic", phone="(555) 010-2040",
 
 
 def fact(fid: str, text: str) -> DraftFact:
-    return DraftFact(fid, "clinician wording of " + fid, text, SIMPLIFIED)
+    return DraftFact(fid, "clinician wording of " + fid, text, Origin.MODEL)
 
 
 def make_draft(hid: str = "acne", title: str = "Acne", **override) -> Draft:
