@@ -5,11 +5,12 @@ Every problem is listed at once as `site_config/clinic.yaml:LINE:COL: path: mess
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from handouts.exceptions import InputError
 
@@ -28,9 +29,20 @@ class Clinic(_Strict):
     disclaimer: str = "This handout does not replace advice from your care team."
 
 
+SITE_URL = re.compile(r"^https?://[^\s/]+(/[^\s]*)?$")
+
+
 class Site(_Strict):
     url: str = "http://localhost:8000/"  # where the site is served; used for QR codes
     paper: Literal["A4", "Letter"] = "Letter"
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not SITE_URL.match(value):
+            raise ValueError(f"expected an http(s) URL such as https://clinic.example.org/handouts/, "
+                             f"got {value!r}")
+        return value
 
 
 class Readability(_Strict):
@@ -141,6 +153,8 @@ def load_settings(root: Path) -> Settings:
             loc = tuple(str(p) for p in err["loc"])
             line, col = _locate(node, loc) if node is not None else (1, 1)
             what = "unknown field; remove it or check the spelling" if err["type"] == "extra_forbidden" else err["msg"]
+            if err["type"] == "value_error":  # our own validators: their message, without pydantic's prefix
+                what = str(err.get("ctx", {}).get("error", what))
             problems.append(f"{CONFIG_NAME}:{line}:{col}: {'.'.join(loc)}: {what}")
         raise InputError(problems)
 

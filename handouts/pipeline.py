@@ -245,7 +245,9 @@ def build(root: Path | str = ".", *, model: Model | str | None = None, progress:
         if states[s.id].is_publishable():
             items.append(publishing.PublishItem(draft=drafts[s.id], status=states[s.id],
                                                 grade=reports[s.id].grade.scores()))
-    publishing.publish(project, items)
+    from handouts import releases
+
+    publishing.publish(project, items, inputs=releases.input_fingerprint(project))
     published = [i.draft.id for i in items]
     signoff.record_publish(project, published,  # logged only when the published set changes
                            contents={i.draft.id: i.draft.content_sha256() for i in items})
@@ -263,7 +265,12 @@ def published_ids(project: Project, states: dict[str, signoff.HandoutStatus]) ->
 
 
 def rollback(root: Path | str = ".") -> Path:
-    """Restore the previous release, but only if everything on it is publishable now."""
+    """Restore the previous release, but only if it is whole and publishes exactly what is approved now.
+
+    site.prev/ must match its release manifest file for file, and every handout on it
+    must be approved now with the same content (a release superseded by a newer
+    approval is refused: the log and `status` would name content that is not live).
+    """
     from handouts import publish as publishing
 
     project, sheets = load(root)
@@ -271,17 +278,30 @@ def rollback(root: Path | str = ".") -> Path:
     if problems:
         raise SignoffError("the audit log failed verification; nothing was changed:\n" + "\n".join(problems))
     states = statuses(project, sheets, check(project, sheets, save=False))
-    allowed = {i for i, st in states.items() if st.is_publishable()}
-    prev = publishing.previous_dir(project)
-    on_prev = {p.parent.name for p in prev.glob("*/*.pdf") if p.name == f"{p.parent.name}.pdf"}
-    refused = sorted(on_prev - allowed)
-    if refused:
-        raise PublishError(f"the previous release publishes {', '.join(refused)}, which "
-                           f"{'is' if len(refused) == 1 else 'are'} not approved now; nothing was changed. "
-                           "Run `handouts build` instead.")
-    path = publishing.rollback(project)
-    signoff.record_publish(project, sorted(on_prev))
-    return path
+
+    def allow(manifest: dict) -> None:
+        refused, superseded = [], []
+        for hid, entry in sorted(manifest["handouts"].items()):
+            st = states.get(hid)
+            if st is None or not st.is_publishable():
+                refused.append(hid)
+            elif st.approval.content_sha256 != entry.get("content_sha256"):
+                superseded.append(f"{hid} (content {str(entry.get('content_sha256'))[:12]} approved by "
+                                  f"{entry.get('reviewer')} on {str(entry.get('signed_at'))[:10]}; approved now: "
+                                  f"{st.approval.content_sha256[:12]} by {st.approval.reviewer}, "
+                                  f"{st.approval.credentials} on {st.approval.signed_at[:10]})")
+        if refused:
+            raise PublishError(f"the previous release publishes {', '.join(refused)}, which "
+                               f"{'is' if len(refused) == 1 else 'are'} not approved now; nothing was changed. "
+                               "Run `handouts build` instead.")
+        if superseded:
+            raise PublishError("the previous release publishes content that a newer approval replaced: "
+                               f"{'; '.join(superseded)}; nothing was changed. Run `handouts build` instead.")
+
+    manifest = publishing.rollback(project, allow)
+    signoff.record_publish(project, sorted(manifest["handouts"]),
+                           contents={h: e["content_sha256"] for h, e in manifest["handouts"].items()})
+    return project.site_dir
 
 
 def provenance_for(project: Project, handout_id: str) -> dict:

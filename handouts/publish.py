@@ -6,11 +6,17 @@
       2. `mkdocs build --strict` (in-process) into a fresh folder beside site/ (site.new-*);
       3. verify it: the page set equals the approved set, and the sanitiser scan
          (handouts.sitescan) finds no script, handler, unsafe link or remote asset;
-      4. swap it in with one atomic rename (Linux renameat2 RENAME_EXCHANGE), keeping
-         the previous release as site.prev/ for `handouts publish --rollback`.
+      4. write its release manifest (handouts.releases: every file's SHA-256, each
+         handout's approved content hash, the audit log head), then swap it in with one
+         atomic rename (Linux renameat2 RENAME_EXCHANGE), keeping the previous release
+         as site.prev/ for `handouts publish --rollback`.
 
-Any failure raises PublishError with one clean line; site/ is then untouched. A
-build killed midway leaves only a site.new-* folder, removed by the next publish.
+A build that would render exactly the live release (same site key, site/ intact)
+changes nothing: site.prev/ is not rotated. Any failure raises PublishError with one
+clean line; site/ is then untouched. A build killed midway leaves only site.new-* /
+site.old-* folders, removed by the next publish; site.prev/ is replaced by renames
+only, so it is always a whole release or absent. Rollback installs site.prev/ only
+if its files are exactly those of a release manifest.
 """
 
 from __future__ import annotations
@@ -26,16 +32,17 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+from handouts import releases
 from handouts import render as rendering
-from handouts.config import Project
+from handouts.config import SITE_URL, Project
 from handouts.drafts import Draft, atomic_write
-from handouts.exceptions import PublishError
+from handouts.exceptions import InputError, PublishError
 from handouts.mkdocs_hooks import branding
 from handouts.signoff import HandoutStatus
 
 RESERVED_IDS = frozenset({"index", "assets", "search", "404", "sitemap", "pdf"})
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_STAGING = re.compile(r"^(?:site|docs)\.new-\d+-(\d+)$")
+_STAGING = re.compile(r"^(?:site|docs)\.(?:new|old)-\d+-(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -54,20 +61,26 @@ def docs_dir(project: Project) -> Path:
     return project.work / "docs"
 
 
-def publish(project: Project, items: list[PublishItem]) -> Path:
-    """Build the site from `items` (approved handouts only) and swap it in. Returns site/."""
+def publish(project: Project, items: list[PublishItem], *, inputs: dict | None = None) -> Path:
+    """Build the site from `items` (approved handouts only) and swap it in. Returns site/.
+
+    `inputs` (releases.input_fingerprint) is recorded in the release manifest.
+    """
     _check_items(items)
-    url = project.settings.site.url
-    if not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", url):
-        raise PublishError(f"site_config/clinic.yaml: site.url: expected an http(s) URL such as "
-                           f"https://clinic.example.org/handouts/, got {url!r}")
-    config_file = project.root / "mkdocs.yml"
-    if not config_file.is_file():
-        config_file = rendering.DEFAULTS / "mkdocs.yml"  # the repository's own
+    check_site_url(project.settings.site.url)
+    config_file = releases.mkdocs_config(project)  # the project's own, else the repository's
     if not config_file.is_file():
         raise PublishError(f"mkdocs.yml: not found in {project.root}")
     project.work.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(project)
+
+    key = releases.site_key(project, items)
+    live = releases.live_manifest(project)
+    if live is not None and live.get("site_key") == key:
+        # Nothing the pages are made from changed: keep site/ and site.prev/ as they are.
+        releases.save_manifest(project, releases.make_manifest(project, project.site_dir, items,
+                                                               inputs=inputs, key=key))
+        return project.site_dir
 
     stamp = f"{time.time_ns()}-{os.getpid()}"
     new_docs = project.work / f"docs.new-{stamp}"
@@ -80,9 +93,17 @@ def publish(project: Project, items: list[PublishItem]) -> Path:
             shown = "\n  ".join(problems[:20])
             more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
             raise PublishError(f"the new site failed verification; site/ is unchanged:\n  {shown}{more}")
-        _install(new_site, project.site_dir, previous_dir(project))
-        _install(new_docs, docs_dir(project), None)
+        manifest = releases.make_manifest(project, new_site, items, inputs=inputs, key=key)
+        releases.save_manifest(project, manifest)  # before the swap: every live release has one
+        live_files, odd = releases.tree(project.site_dir) if project.site_dir.is_dir() else ({}, ["none"])
+        if not odd and releases.release_id(live_files) == manifest["release"]:
+            shutil.rmtree(new_site)  # byte for byte the live release: no rotation
+        else:
+            _install(new_site, project.site_dir, previous_dir(project), stamp)
+        _install(new_docs, docs_dir(project), None, stamp)
         _prune_pdf_cache(project)
+        prev, _ = releases.check_release(project, previous_dir(project))
+        releases.prune(project, {manifest["release"]} | ({prev["release"]} if prev else set()))
     finally:
         for leftover in (new_site, new_docs):
             if leftover.exists():
@@ -90,16 +111,34 @@ def publish(project: Project, items: list[PublishItem]) -> Path:
     return project.site_dir
 
 
-def rollback(project: Project) -> Path:
-    """Restore the previous release (site.prev/); the current one becomes site.prev/."""
+def check_site_url(url: str) -> None:
+    """site.url must be an http(s) URL: it goes into links, the sitemap and QR codes."""
+    if not SITE_URL.match(url):
+        raise InputError([f"site_config/clinic.yaml: site.url: expected an http(s) URL such as "
+                          f"https://clinic.example.org/handouts/, got {url!r}"])
+
+
+def rollback(project: Project, allow=None) -> dict:
+    """Restore the previous release (site.prev/); the current one becomes site.prev/.
+
+    site.prev/ is installed only if its files are exactly those of a release manifest
+    (never a partial or altered folder); `allow(manifest)` may refuse it by raising.
+    Returns the manifest of the release now live.
+    """
     prev, site = previous_dir(project), project.site_dir
     if not prev.is_dir():
         raise PublishError("no previous release to roll back to (site.prev/ not found)")
+    manifest, problems = releases.check_release(project, prev)
+    if problems:
+        raise PublishError("site.prev/ is not a complete release; nothing was changed. "
+                           "Run `handouts build` instead.\n  " + "\n  ".join(problems))
+    if allow is not None:
+        allow(manifest)
     if site.exists():
         exchange(prev, site)
     else:
         os.rename(prev, site)
-    return site
+    return manifest
 
 
 # -- 1. the docs folder ----------------------------------------------------------
@@ -319,24 +358,32 @@ def exchange(a: Path, b: Path) -> None:
     os.rename(tmp, a)
 
 
-def _install(new: Path, live: Path, keep_as: Path | None) -> None:
-    """Make `new` the live folder; the old live folder becomes `keep_as` (or is removed)."""
-    if live.exists():
-        exchange(new, live)  # now `new` holds the old release
-        if keep_as is not None:
-            if keep_as.exists():
-                shutil.rmtree(keep_as)
-            os.rename(new, keep_as)
-        else:
-            shutil.rmtree(new)
-    else:
+def _install(new: Path, live: Path, keep_as: Path | None, stamp: str) -> None:
+    """Make `new` the live folder; the old live folder becomes `keep_as` (or is removed).
+
+    Only renames change what `live` and `keep_as` name; the folder being deleted is
+    first renamed to LIVE.old-STAMP, so a kill while it is deleted never leaves a
+    half-deleted `keep_as` (the next publish removes the .old- folder).
+    """
+    if not live.exists():
         os.rename(new, live)
+        return
+    exchange(new, live)  # now `new` holds the old release
+    trash = live.with_name(f"{live.name}.old-{stamp}")
+    if keep_as is None:
+        os.rename(new, trash)
+    else:
+        if keep_as.exists():
+            os.rename(keep_as, trash)
+        os.rename(new, keep_as)
+    if trash.exists():
+        shutil.rmtree(trash)
 
 
 def _remove_stale_staging(project: Project) -> None:
-    """Remove site.new-* / docs.new-* folders left by a build that was killed."""
+    """Remove site.new-*, site.old-* and docs.* staging folders left by a build that was killed."""
     for folder in (project.root, project.work):
-        for path in folder.glob("*.new-*"):
+        for path in folder.glob("*.*-*"):
             m = _STAGING.match(path.name)
             if not m or not path.is_dir():
                 continue

@@ -218,3 +218,57 @@ def test_rollback_restores_an_approved_release_and_status_shows_what_is_live(tin
     assert pipeline.published_ids(project, states) == {"hives"}
     pipeline.rollback(tiny)  # back to the release before hives was published: allowed
     assert not (tiny / "site" / "hives").exists()
+
+
+def test_rollback_refuses_a_release_superseded_by_a_newer_approval(tiny):
+    from handouts.exceptions import PublishError
+
+    build(tiny)
+    project = approve_now(tiny)  # v1
+    build(tiny)
+    path = draft_path(project.drafts, "hives")
+    d = load_draft(project.drafts, "hives")
+    d.section("self_care").facts[0].text = "Avoid tight clothing and hot showers."
+    save_draft(project.drafts, d)
+    pipeline.check(project, pipeline.load(tiny)[1])  # the hand edit is logged
+    approve_now(tiny)  # v2
+    build(tiny)  # site/ has v2, site.prev/ has v1
+    live = (tiny / "site").joinpath("hives", "index.html").read_text()
+    assert "Avoid tight clothing and hot showers." in live
+    with pytest.raises(PublishError) as exc:
+        pipeline.rollback(tiny)
+    message = exc.value.format_message()
+    assert message.startswith("the previous release publishes content that a newer approval replaced: hives (content ")
+    assert message.endswith("; nothing was changed. Run `handouts build` instead.")
+    assert (tiny / "site").joinpath("hives", "index.html").read_text() == live
+    assert path.exists()
+
+
+def test_a_partial_previous_release_is_refused_by_rollback_with_exit_6(tiny):
+    build(tiny)
+    approve_now(tiny)
+    build(tiny)  # site.prev/ is the empty release
+    prev = tiny / "site.prev"
+    victim = sorted(p for p in prev.rglob("*") if p.is_file())[0]
+    victim.unlink()
+    from handouts.exceptions import PublishError
+
+    with pytest.raises(PublishError, match="site.prev/ is not a complete release") as exc:
+        pipeline.rollback(tiny)
+    assert exc.value.exit_code == 6
+    assert (tiny / "site" / "hives" / "index.html").exists()
+
+
+def test_a_bad_site_url_is_an_input_error_before_any_drafting(tiny):
+    cfg = tiny / "site_config" / "clinic.yaml"
+    cfg.write_text(cfg.read_text().replace("site:\n", "site:\n  url: \"javascript:alert(1)\"\n", 1)
+                   if "site:\n" in cfg.read_text() else cfg.read_text() + "site:\n  url: \"javascript:alert(1)\"\n")
+    model = ScriptedModel(respond=lambda *a: pytest.fail("the model was called"))
+    with pytest.raises(InputError) as exc:
+        build(tiny, model)
+    assert exc.value.exit_code == 3
+    [problem] = exc.value.problems
+    assert problem.startswith("site_config/clinic.yaml:")
+    assert problem.endswith(": site.url: expected an http(s) URL such as https://clinic.example.org/handouts/, "
+                            "got 'javascript:alert(1)'")
+    assert model.calls == 0 and not (tiny / "drafts").exists()

@@ -171,10 +171,20 @@ def test_a_hostile_logo_stops_the_publish(tmp_path):
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "ftp://x.org/", "not a url"])
 def test_site_url_must_be_http(tmp_path, url):
-    from handouts.exceptions import PublishError
+    import json
 
-    project = clinic_project(tmp_path / "c", url=url)
-    with pytest.raises(PublishError) as exc:
-        publish(project, [])
-    assert exc.value.format_message() == ("site_config/clinic.yaml: site.url: expected an http(s) URL such as "
-                                          f"https://clinic.example.org/handouts/, got {url!r}")
+    from handouts.config import Site, load_settings
+    from handouts.exceptions import InputError
+
+    message = f"site.url: expected an http(s) URL such as https://clinic.example.org/handouts/, got {url!r}"
+    project = clinic_project(tmp_path / "c")
+    (project.site_config / "clinic.yaml").write_text(f"site:\n  url: {json.dumps(url)}\n")
+    with pytest.raises(InputError) as exc:  # refused when the settings are read, before any drafting
+        load_settings(project.root)
+    assert exc.value.problems == [f"site_config/clinic.yaml:2:3: {message}"]
+    assert exc.value.exit_code == 3
+    bypassed = project.settings.model_copy(update={"site": Site.model_construct(url=url, paper="Letter")})
+    with pytest.raises(InputError) as exc:  # and publish() checks it again
+        publish(type(project)(project.root, bypassed), [])
+    assert exc.value.problems == [f"site_config/clinic.yaml: {message}"]
+    assert not project.site_dir.exists()
