@@ -221,7 +221,8 @@ class Drafter:
         stats.facts += 1
         # A clinician's edit survives redrafting while its source fact is unchanged.
         if old is not None and old.source == fact.text and (
-            old.origin is Origin.EDITED or (old_rec is not None and old_rec.chosen_text not in ("", old.text))
+            old.origin is Origin.EDITED
+            or (old_rec is not None and (old_rec.edited_by_clinician or old_rec.chosen_text not in ("", old.text)))
         ):
             stats.count(Origin.EDITED)
             rec = replace(old_rec, origin=Origin.EDITED, chosen_text=old.text, changes=[],

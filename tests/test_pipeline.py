@@ -272,3 +272,17 @@ def test_a_bad_site_url_is_an_input_error_before_any_drafting(tiny):
     assert problem.endswith(": site.url: expected an http(s) URL such as https://clinic.example.org/handouts/, "
                             "got 'javascript:alert(1)'")
     assert model.calls == 0 and not (tiny / "drafts").exists()
+
+
+def test_a_hand_edit_logged_by_check_survives_the_next_build(tiny):
+    build(tiny)
+    project, sheets = pipeline.load(tiny)
+    d = load_draft(project.drafts, "hives")
+    d.section("self_care").facts[0].text = "Avoid tight clothing and hot showers."
+    save_draft(project.drafts, d)  # as a reviewer's edit of drafts/hives.yaml would
+    pipeline.check(project, sheets)  # logs the edit
+    build(tiny)
+    assert load_draft(project.drafts, "hives").section("self_care").facts[0].text == \
+        "Avoid tight clothing and hot showers."
+    from handouts import audit
+    assert [e["event"] for e in audit.events(project)].count("edit") == 1
