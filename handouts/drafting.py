@@ -33,7 +33,7 @@ from handouts.drafts import (
     Provenance,
     split_sentences,
 )
-from handouts.lexicon import repair_with_swaps
+from handouts.lexicon import EXPLAIN, lexicon_repair, plain_terms, stems, term_key
 from handouts.models import Generation, Model, Params
 from handouts.prompts import PROMPT_VERSION, rewrite_messages
 from handouts.sheets import Fact, Sheet
@@ -188,10 +188,11 @@ class Drafter:
         local = Stats()
         bar = Progress(len(facts), f"drafting {sheet.id}", enabled=self.progress)
         out: dict[str, DraftFact] = {}
+        explained: set[str] = set()  # terms explained so far: each only at its first use
         try:
             for n, fact in enumerate(facts, 1):
                 out[fact.id], prov.facts[fact.id] = self._draft_fact(
-                    sheet, fact, old_texts.get(fact.id), old_prov.facts.get(fact.id), cache, local)
+                    sheet, fact, old_texts.get(fact.id), old_prov.facts.get(fact.id), cache, local, explained)
                 bar.update(n, local if local.seconds else self.stats, fact.id)
         except BaseException:  # a model error, a timeout, Ctrl-C
             # Keep every finished model output for the next run, as cache only: the old
@@ -209,7 +210,7 @@ class Drafter:
             also_called=list(sheet.also_called),
             summary=out[sheet.summary.id],
             sections=[DraftSection(s.key, s.heading, [out[f.id] for f in s.facts]) for s in sheet.sections],
-            glossary=dict(sheet.glossary),
+            glossary=words_to_know([f.text for f in out.values()], sheet.glossary),
             references=list(sheet.references),
             sheet_sha256=sheet.sha256,
             review_interval_months=sheet.review_interval_months,
@@ -217,7 +218,8 @@ class Drafter:
         return draft, prov
 
     def _draft_fact(self, sheet: Sheet, fact: Fact, old: DraftFact | None, old_rec: FactRecord | None,
-                    cache: dict[str, list[Candidate]], stats: Stats) -> tuple[DraftFact, FactRecord]:
+                    cache: dict[str, list[Candidate]], stats: Stats,
+                    explained: set[str]) -> tuple[DraftFact, FactRecord]:
         stats.facts += 1
         # A clinician's edit survives redrafting while its source fact is unchanged.
         if old is not None and old.source == fact.text and (
@@ -254,7 +256,8 @@ class Drafter:
                                         grade=grade, **g.generation()))
         # The lexicon repair of the clinician's fact is the baseline every rewrite must
         # beat: a model candidate is kept only if it passed and reads more simply.
-        baseline, swaps = repair_with_swaps(fact.text, sheet.glossary)
+        fixed = lexicon_repair(fact.text, sheet.glossary, explained)
+        baseline, swaps = fixed.text, fixed.changes
         if not checks.check_rewrite(fact.text, baseline, section=fact.section, glossary=sheet.glossary).accepted:
             baseline, swaps = fact.text, []  # the lexicon must never make a fact unfaithful: keep it verbatim
         baseline_grade = _grade(baseline)
@@ -265,6 +268,8 @@ class Drafter:
         else:
             text, changes = baseline, swaps
             origin = Origin.WORD_SWAPS if baseline != fact.text else Origin.UNCHANGED
+            if swaps:
+                explained.update(fixed.explained)
             why = ("no candidate passed the checks" if best is None else
                    f"no accepted candidate read more simply than the word swaps "
                    f"(grade {best.grade} vs {baseline_grade})")
@@ -290,3 +295,38 @@ def _grade(text: str) -> float:
         return round(checks.readability(text).fk_grade, 2)
     except ValueError:
         return float("inf")
+
+
+def words_to_know(texts: list[str], glossary: dict[str, str]) -> dict[str, str]:
+    """"Words to know": exactly the hard terms the final text uses, with their meanings.
+
+    A term of the sheet's glossary is listed only if a text still uses it (a swapped-out
+    term is not); a term the lexicon explains in brackets is listed with that meaning.
+    A term used only inside a longer listed one ("follicle" in "hair follicle") is not.
+    """
+    used = [list(stems(t)) for t in texts]
+
+    def take(term: str) -> bool:
+        """Is `term` used (outside longer terms taken before)? Its uses are then covered."""
+        seq = stems(term)
+        n, hit = len(seq), False
+        for u in used:
+            for i in range(len(u) - n + 1):
+                if n and u[i:i + n] == seq:
+                    u[i:i + n] = [""] * n
+                    hit = True
+        return hit
+
+    lexicon: dict = {}
+    for t in plain_terms():  # the first of a term's inflections names it ("retinoid", not "retinoids")
+        if t.mode == EXPLAIN:
+            lexicon.setdefault(term_key(t.term), t)
+    entries = [(term, meaning) for term, meaning in glossary.items()]
+    entries += [(t.term, t.plains[0]) for k, t in lexicon.items()
+                if k not in {term_key(g) for g in glossary}]
+    out = {}
+    for term, meaning in sorted(entries, key=lambda e: -len(stems(e[0]))):
+        if take(term):
+            out[term] = meaning
+    order = {term: i for i, (term, _) in enumerate(entries)}
+    return dict(sorted(out.items(), key=lambda kv: order[kv[0]]))

@@ -4,8 +4,9 @@ Data lives in `handouts/data/` as plain text files that read well in a diff:
 
 - `drugs.tsv`: drug and ingredient names, generic and brand (`name, generic, class`).
 - `plain_terms.tsv`: clinician term -> plain words that mean the same
-  (`term, category, plain1|plain2, [norepair]`). The first plain word is what
-  `repair` substitutes.
+  (`term, category, plain1|plain2, [mode]`), mode `swap` (default: `repair`
+  substitutes plain1), `explain` (kept, plain1 follows in brackets at first use)
+  or `norepair` (left alone). An entry whose plain1 is the term itself shields it.
 - `function_words.txt`, `plain_words.txt`: words a rewrite may use freely.
 - `symptoms.txt`, `body_parts.txt`: words that are never free to add.
 
@@ -38,12 +39,23 @@ class Drug:
     drug_class: str
 
 
+SWAP, EXPLAIN, NOREPAIR = "swap", "explain", "norepair"
+
+
 @dataclass(frozen=True)
 class Term:
     term: str
     category: str
     plains: tuple[str, ...]
-    repairable: bool = True
+    mode: str = SWAP  # swap | explain | norepair; an identity entry (plain == term) only shields
+
+    @property
+    def repairable(self) -> bool:
+        return self.mode == SWAP and not self.is_identity
+
+    @property
+    def is_identity(self) -> bool:
+        return self.plains[0].lower() == self.term.lower()
 
 
 @lru_cache(maxsize=None)
@@ -61,8 +73,10 @@ def plain_terms() -> tuple[Term, ...]:
     out = []
     for line in _read("plain_terms.tsv"):
         cols = line.split("\t")
-        out.append(Term(cols[0], cols[1], tuple(cols[2].split("|")),
-                        repairable=not (len(cols) > 3 and cols[3] == "norepair")))
+        mode = cols[3] if len(cols) > 3 and cols[3] else SWAP
+        if mode not in (SWAP, EXPLAIN, NOREPAIR):
+            raise ValueError(f"plain_terms.tsv: {cols[0]!r}: unknown mode {mode!r}")
+        out.append(Term(cols[0], cols[1], tuple(cols[2].split("|")), mode))
     return tuple(out)
 
 
@@ -175,6 +189,22 @@ def is_english(word: str) -> bool:
 
 
 # -- repair ----------------------------------------------------------------------
+#
+# Explain, don't replace. Every lexicon entry is matched (longest first, one pass),
+# so an identity or `norepair` entry shields the longer phrase it names ("hair
+# follicles" is never cut into "hair" + "follicles"). Then:
+#   swap     the term is replaced by its first plain synonym, which has the same part
+#            of speech and inflection (the data is written that way, entry by entry);
+#   explain  the term is kept and its plain meaning follows at first use:
+#            "comedones (clogged pores)";
+#   norepair the term is left as it is.
+# A term the sheet's glossary defines is a word the clinician wants taught: it is
+# kept and, if the lexicon has a plain meaning for it, explained at first use.
+# Nothing inside a drug phrase ("triamcinolone 0.1% ointment") is ever touched.
+
+_DOSAGE_FORMS = (r"creams?|gels?|ointments?|lotions?|foams?|washes|wash|solutions?|shampoos?|sprays?|"
+                 r"pills?|tablets?|capsules?|injections?|patch(?:es)?|pads?|cleansers?|soaps?|bars?")
+_STRENGTH = r"\d[\d.,]*(?:\s*(?:-|to|–)\s*\d[\d.,]*)?\s*(?:%|mg|mcg|g|ml|units?)"
 
 
 def _phrase_regex(phrase: str) -> str:
@@ -183,15 +213,25 @@ def _phrase_regex(phrase: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def _repair_regex() -> tuple[re.Pattern, dict[str, str]]:
-    table: dict[str, str] = {}
-    for t in plain_terms():
-        if t.repairable and t.plains[0].lower() != t.term.lower():
-            table[t.term.lower()] = t.plains[0]
+def _term_table() -> tuple[re.Pattern, dict[str, Term]]:
+    table = {_spaced(t.term): t for t in plain_terms()}
     alts = sorted(table, key=len, reverse=True)
     pattern = re.compile(r"(?<![\w-])(" + "|".join(_phrase_regex(a) for a in alts) + r")(?![\w-])",
                          re.IGNORECASE)
-    return pattern, {_spaced(k): v for k, v in table.items()}
+    return pattern, table
+
+
+@lru_cache(maxsize=None)
+def _drug_regex() -> re.Pattern:
+    names = sorted(drugs(), key=len, reverse=True)
+    name = "|".join(_phrase_regex(n) for n in names)
+    return re.compile(rf"(?<![\w-])(?:{name})(?:\s+{_STRENGTH})?(?:\s+(?:{_DOSAGE_FORMS}))?(?![\w-])",
+                      re.IGNORECASE)
+
+
+def drug_phrases(text: str) -> list[tuple[int, int]]:
+    """Spans of drug phrases: a drug name with its strength and dosage form, if any."""
+    return [m.span() for m in _drug_regex().finditer(text)]
 
 
 def _spaced(phrase: str) -> str:
@@ -204,41 +244,108 @@ def _match_case(original: str, replacement: str) -> str:
     return replacement
 
 
+_VOWEL_SOUND_EXCEPTIONS = re.compile(r"^(?:hour|honest|honou?r|heir)", re.I)
+_CONSONANT_SOUND_EXCEPTIONS = re.compile(r"^(?:uni(?!n)|use|usu|uti|ure|uri|ute|eu|one\b|once\b)", re.I)
+_DETERMINER = re.compile(r"^(?:a|an|another|the|some|any|this|that|these|those|your|their|its|no|something|"
+                         r"someone|things|more|less|many|much|one)\b", re.I)
+
+
+def indefinite_article(word: str) -> str:
+    """"a" or "an" by the sound of `word`: an itch, a UV lamp, a user, an hour, an SPF."""
+    if _VOWEL_SOUND_EXCEPTIONS.match(word):
+        return "an"
+    if re.match(r"^[A-Z]{2,}", word):  # an acronym read letter by letter
+        return "an" if word[0] in "AEFHILMNORSX" else "a"
+    if _CONSONANT_SOUND_EXCEPTIONS.match(word):
+        return "a"
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def _fix_article(before: str, plain: str) -> tuple[str, bool]:
+    """Make the article before a swapped-in phrase fit it ("an alternative" -> "another choice").
+
+    Returns the text before, and whether the plain words now start a sentence.
+    """
+    article = re.search(r"\b([Aa]n?)\s+$", before)
+    if not article:
+        return before, False
+    a = article.group(1)
+    if _DETERMINER.match(plain):  # the plain words bring their own: drop ours
+        return before[:article.start(1)], a[0].isupper()
+    want = indefinite_article(plain)
+    want = want.capitalize() if a[0].isupper() else want
+    return before[:article.start(1)] + want + before[article.end(1):], False
+
+
+@dataclass(frozen=True)
+class Repair:
+    text: str
+    swaps: tuple[str, ...] = ()  # "term -> plain"
+    explained: tuple[str, ...] = ()  # stem keys of the terms explained here (see `term_key`)
+    explained_terms: tuple[str, ...] = ()  # the same terms as written, for the reviewer
+
+    @property
+    def changes(self) -> list[str]:
+        return list(self.swaps) + [f"explained: {t}" for t in self.explained_terms]
+
+
+def term_key(term: str) -> str:
+    """One key for a term and its inflections: "Retinoids", "retinoid" -> "retinoid"."""
+    return " ".join(stems(term))
+
+
 def repair(text: str, glossary: Mapping[str, str] | None = None) -> str:
-    """`text` with the lexicon's word swaps applied (see `repair_with_swaps`)."""
-    return repair_with_swaps(text, glossary)[0]
+    """`text` with the lexicon's swaps and explanations applied (see `lexicon_repair`)."""
+    return lexicon_repair(text, glossary).text
 
 
 def repair_with_swaps(text: str, glossary: Mapping[str, str] | None = None) -> tuple[str, list[str]]:
-    """Replace clinician terms with the lexicon's plain words, deterministically.
+    r = lexicon_repair(text, glossary)
+    return r.text, r.changes
 
-    "Pruritus and erythema" -> "Itch and redness". Only whole words and phrases are
-    replaced, longest first, in one pass; case of a leading capital is kept. Terms the
-    sheet's glossary explains are left alone (the handout explains them), and so are
-    drug names. The result must pass `check_rewrite(text, repair(text))`.
-    Returns the new text and each swap made, as "term -> plain".
+
+def lexicon_repair(text: str, glossary: Mapping[str, str] | None = None,
+                   explained: frozenset[str] | set[str] = frozenset()) -> Repair:
+    """Swap or explain clinician terms deterministically.
+
+    "Pruritus and erythema" -> "Itch and redness"; "comedones" -> "comedones (clogged
+    pores)" at first use. `explained` holds terms already explained earlier in the
+    handout (lowercase): they are not explained again. Whole words and phrases only,
+    longest first, in one pass; a leading capital is kept; articles are fixed. The
+    result must still pass `check_rewrite(text, result)`; the caller verifies it.
     """
-    pattern, table = _repair_regex()
-    skip = {_spaced(k) for k in (glossary or {})}
+    pattern, table = _term_table()
+    taught = {term_key(k) for k in (glossary or {})}
+    protected = drug_phrases(text)
     swaps: list[str] = []
+    done: list[str] = []
+    done_terms: list[str] = []
+    seen = set(explained)
     out: list[str] = []
     pos = 0
     for m in pattern.finditer(text):
         found = m.group(1)
         key = _spaced(found)
-        if key not in table or key in skip:
+        t = table.get(key)
+        if t is None or any(a <= m.start() < b or a < m.end() <= b for a, b in protected):
             continue
-        plain = _match_case(found, table[key])
-        if plain.lower() in text[m.end():m.end() + len(plain) + 6].lower():
-            continue  # already explained right after: "phototherapy (light therapy)"
-        before = "".join(out) + text[pos:m.start()]
-        article = re.search(r"\b([Aa]n?)\s+$", before)
-        if article:  # "an injection" -> "a shot"
-            want = "an" if plain[:1].lower() in "aeiou" else "a"
-            a = article.group(1)
-            want = want.capitalize() if a[0].isupper() else want
-            before = before[:article.start(1)] + want + before[article.end(1):]
-        out = [before, plain]
+        plain = t.plains[0]
+        after = text[m.end():m.end() + len(plain) + 8].lower()
+        if t.is_identity or t.mode == NOREPAIR or plain.lower() in after or after.lstrip().startswith("("):
+            continue  # a shield, left alone, or already explained right after: "phototherapy (light therapy)"
+        if t.mode == EXPLAIN or term_key(found) in taught:
+            k = term_key(found)
+            if k in seen or text[:m.start()].count("(") > text[:m.start()].count(")"):
+                continue  # explained before, or itself inside brackets that explain something
+            seen.add(k)
+            done.append(k)
+            done_terms.append(found.lower())
+            out = ["".join(out) + text[pos:m.end()], f" ({plain})"]
+            pos = m.end()
+            continue
+        plain = _match_case(found, plain)
+        before, capital = _fix_article("".join(out) + text[pos:m.start()], plain)
+        out = [before, plain[:1].upper() + plain[1:] if capital else plain]
         swaps.append(f"{found} -> {plain}")
         pos = m.end()
-    return "".join(out) + text[pos:], swaps
+    return Repair("".join(out) + text[pos:], tuple(swaps), tuple(done), tuple(done_terms))

@@ -181,3 +181,26 @@ def test_provenance_round_trips_and_reads_the_old_status_field():
     rec["status"] = "not simplified"
     rec["chosen_text"] = rec["source"]
     assert Provenance.from_dict(old).facts["treatment.1"].origin is Origin.UNCHANGED
+
+
+def test_words_to_know_lists_exactly_the_hard_terms_the_text_uses():
+    from handouts.drafting import words_to_know
+
+    glossary = {"sebum": "skin oil", "nodule": "a deep lump", "comedone": "a clogged pore"}
+    texts = ["Sebum (skin oil) builds up.", "Comedones form.", "Use retinoids (vitamin A medicines)."]
+    assert words_to_know(texts, glossary) == {"sebum": "skin oil", "comedone": "a clogged pore",
+                                              "retinoid": "a vitamin A medicine"}
+
+
+def test_a_term_is_explained_at_its_first_use_in_the_handout_only():
+    s = make_sheet()
+    from dataclasses import replace
+    from handouts.sheets import Fact, Section
+    s = replace(s, glossary={}, sections=(Section("about", "H", (
+        Fact("about.1", "Retinoids unclog pores.", "about"),
+        Fact("about.2", "A retinoid can dry the skin.", "about"))),))
+    draft, _ = drafter_for(ScriptedModel(respond=replies_for("no"))).draft_sheet(s, None, None)
+    a, b = draft.sections[0].facts
+    assert a.text == "Retinoids (vitamin A medicines) unclog pores." and a.changes == ["explained: retinoids"]
+    assert b.text == "A retinoid can dry the skin." and b.origin is Origin.UNCHANGED
+    assert draft.glossary == {"retinoid": "a vitamin A medicine"}

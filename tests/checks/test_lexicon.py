@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from handouts.checks import check_rewrite
-from handouts.lexicon import (drugs, english_words, plain_terms, repair, stem, tokens, wordlist)
+from handouts.lexicon import (drug_phrases, drugs, english_words, indefinite_article, lexicon_repair, plain_terms,
+                              repair, stem, tokens, wordlist)
 
 CATEGORIES = {"symptom", "body", "condition", "treatment", "product", "general", "instruction", "time"}
 
@@ -136,8 +137,102 @@ def test_repair(source, expected):
     assert check_rewrite(source, repair(source)).accepted
 
 
-def test_repair_leaves_glossary_terms():
-    assert repair("Comedones are common.", {"comedones": "clogged pores"}) == "Comedones are common."
+def test_a_glossary_term_is_kept_and_explained_at_first_use():
+    assert repair("Comedones are common.", {"comedones": "clogged pores"}) == "Comedones (clogged pores) are common."
+    r = lexicon_repair("Comedones form; comedones clear.", {"comedones": "x"})
+    assert r.text == "Comedones (clogged pores) form; comedones clear." and r.explained_terms == ("comedones",)
+    assert lexicon_repair("Comedone forms.", {"comedones": "x"}, set(r.explained)).text == "Comedone forms."
+
+
+# -- the review's flags (shared/reviews/lexicon-flags.txt), each on sentences of its own --
+
+@pytest.mark.parametrize("source,expected", [
+    # wrong meaning: kept (or explained), never swapped for a narrower/broader word
+    ("About 90% of patients are women.", "About 90% of patients are women."),
+    ("It is also called chloasma.", "It is also called chloasma (the mask of pregnancy)."),
+    ("Bathe with a gentle cleanser.", "Bathe with a gentle cleanser."),
+    ("Retinoids are avoided in pregnancy.", "Retinoids (vitamin A medicines) are avoided in pregnancy."),
+    ("Pores are hair follicles.", "Pores are hair follicles (the openings where hairs grow)."),
+    ("Actinic keratoses need treatment.",
+     "Actinic keratoses (rough, scaly spots from sun damage that can turn into skin cancer) need treatment."),
+    ("Cellulitis needs antibiotics.", "Cellulitis (a deep skin infection) needs antibiotics."),
+    ("Dermal melasma is deeper.", "Dermal melasma is deeper."),
+    ("A nurse practitioner can help.", "A nurse practitioner can help."),
+    ("Dilute the bleach in the bath.", "Dilute the bleach in the bath."),
+    ("Psoriasis of the palms and soles.", "Psoriasis of the palms of the hands and soles of the feet."),
+    ("It affects the trunk.", "It affects the trunk."),
+    ("Acute urticaria lasts days.", "Acute hives lasts days."),
+    ("Seborrheic dermatitis is common.",
+     "Seborrheic dermatitis (a flaky, greasy rash, often on the scalp and face) is common."),
+    # part of speech and inflection
+    ("The rash has not improved after 3 months.", "The rash has not improved after 3 months."),
+    ("There was no improvement.", "There was no improvement."),
+    ("Azelaic acid is an alternative to hydroquinone.", "Azelaic acid is an alternative to hydroquinone."),
+    ("Acne flares before menses.", "Acne flares before menses (periods)."),
+    ("Isotretinoin is contraindicated in pregnancy.", "Isotretinoin must not be used in pregnancy."),
+    ("Tretinoin is efficacious.", "Tretinoin works well."),
+    ("Do not use clindamycin as monotherapy.", "Do not use clindamycin alone."),
+    ("Consult with a dermatologist.", "Talk with a skin doctor."),
+    ("Hormonal acne is common.", "Hormonal acne is common."),
+    ("An increase in dose helps.", "An increase in dose helps."),
+    # awkward
+    ("Acne is not contagious.", "Acne does not spread to others."),
+    ("Facial hair grows.", "Hair on the face grows."),
+    ("Sebum production rises.", "Skin oil production rises."),
+    ("Pustules form.", "Pus-filled bumps form."),
+    ("Use it twice weekly.", "Use it twice a week."),
+    ("A bacterial infection needs care.", "An infection caused by germs needs care."),
+    ("Bathe in tepid water.", "Bathe in tepid (slightly warm) water."),
+    ("Use it in moderate acne.", "Use it in moderate acne."),
+])
+def test_flagged_entries_read_right(source, expected):
+    assert repair(source) == expected
+    assert check_rewrite(source, repair(source)).accepted
+
+
+def test_bad_secondary_synonyms_are_gone():
+    pairs = {(t.term, p) for t in plain_terms() for p in t.plains}
+    for bad in [("pustules", "whiteheads"), ("ointment", "greasy cream"), ("pain", "soreness"),
+                ("pain", "hurting"), ("cleanser", "soap"), ("ultraviolet", "sun"), ("visible light", "light"),
+                ("patients", "people"), ("chloasma", "melasma"), ("retinoid", "vitamin A cream")]:
+        assert bad not in pairs, bad
+
+
+def test_an_identity_entry_shields_the_longer_phrase():
+    # "follicles" alone is explained; inside "hair follicles" it is not cut up
+    assert "hair hair" not in repair("Bumps form around hair follicles.")
+    assert repair("Bumps form around hair follicles.") == (
+        "Bumps form around hair follicles (the openings where hairs grow).")
+    assert repair("A nurse practitioner sees you.") == "A nurse practitioner sees you."
+
+
+@pytest.mark.parametrize("source,expected", [
+    ("An alternative is to use an injection.", "An alternative is to use a shot."),
+    ("Apply an emollient.", "Apply a moisturizer."),
+    ("It is an irritant.", "It is something that irritates."),
+    ("A basal cell carcinoma can bleed.", "A basal cell carcinoma (a common skin cancer) can bleed."),
+])
+def test_articles_fit_the_words_after_them(source, expected):
+    assert repair(source) == expected
+
+
+def test_indefinite_article_by_sound():
+    assert [indefinite_article(w) for w in ["itch", "UV", "user", "hour", "SPF", "unusual", "one-time", "egg"]] == [
+        "an", "a", "a", "an", "an", "an", "a", "an"]
+
+
+def test_nothing_inside_a_drug_phrase_is_swapped():
+    src = "Use a topical corticosteroid such as triamcinolone 0.1% ointment twice daily."
+    assert repair(src) == ("Use a steroid medicine for the skin such as triamcinolone 0.1% ointment twice a day.")
+    assert drug_phrases("Use benzoyl peroxide 2.5-5% wash daily.") == [(4, 32)]
+    assert repair("Benzoyl peroxide 5% cleanser daily.") == "Benzoyl peroxide 5% cleanser daily."
+
+
+def test_every_mode_is_known_and_explanations_are_plain():
+    for t in plain_terms():
+        assert t.mode in ("swap", "explain", "norepair"), t
+        if t.mode == "explain":
+            assert len(tokens(t.plains[0])) <= 14, t
 
 
 def _data_lines(name):
