@@ -41,7 +41,7 @@ from markupsafe import Markup, escape
 from handouts import audit, signoff
 from handouts.checks.handout import Finding, Report
 from handouts.drafts import (Draft, FactRecord, Origin, load_draft, load_json, load_provenance, provenance_path,
-                             report_path, save_draft, save_json, save_provenance)
+                             report_path, save_draft, save_provenance)
 from handouts.exceptions import HandoutsError, SignoffError
 from handouts.sheets import sha256_bytes
 from handouts.signoff import State
@@ -114,8 +114,7 @@ class Loader:
                 rep = Report(id=handout_id, content_sha256=draft.content_sha256())
                 rep.add("error", "sheet", exc.format_message())
                 return rep
-            save_json(report_path(self.project.drafts, handout_id), rep.to_dict())
-            return rep
+            return rep  # shown, not saved: a page view writes nothing (`handouts check` saves reports)
         saved = load_json(report_path(self.project.drafts, handout_id))
         return Report.from_dict(saved) if saved else None
 
@@ -467,6 +466,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "handouts-review"
     sys_version = ""
     app: ReviewApp
+    timeout = 10  # seconds a connection may sit idle mid-request (socket timeout), then it is closed
 
     def _send(self, resp: Response) -> None:
         self.send_response(resp.status)
@@ -519,13 +519,44 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class ReviewServer(ThreadingHTTPServer):
+    """One thread per connection, at most MAX_CONNECTIONS at once; each idle socket times out.
+
+    A connection beyond the bound is answered 503 and closed at once, without a thread,
+    so connections that announce a body and never send it cannot pile up threads.
+    """
+
     daemon_threads = True
     allow_reuse_address = True
+    MAX_CONNECTIONS = 16
+    request_queue_size = 64
 
     def __init__(self, project, port: int = 0, loader: Loader | None = None, quiet: bool = False):
         super().__init__((LOCAL_HOST, port), _Handler)
         self.app = ReviewApp(project, loader, self.server_address[1])
         self.quiet = quiet
+        self._slots = threading.BoundedSemaphore(self.MAX_CONNECTIONS)
+
+    def process_request(self, request, client_address):
+        if not self._slots.acquire(blocking=False):
+            try:
+                request.settimeout(1)
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+                                b"Connection: close\r\nRetry-After: 1\r\n\r\n")
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
     @property
     def url(self) -> str:
