@@ -51,25 +51,55 @@ def cli():
 
 
 @cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+def init(folder):
+    """Start a new clinic in FOLDER: settings, an example sheet, mkdocs.yml.
+
+    Writes site_config/clinic.yaml (every setting listed and explained), one
+    example condition sheet (sources/hives.yaml), a standard Material for MkDocs
+    mkdocs.yml, a .gitignore and an empty signoffs/. Templates, theme overrides
+    and CSS ship with the package; put a file of the same name in site_config/
+    to override one. Nothing is overwritten.
+
+    \b
+    Example:
+        handouts init riverside-derm && cd riverside-derm && handouts build
+    """
+    from handouts.scaffold import init_clinic
+
+    for name in init_clinic(folder):
+        click.echo(f"created {folder / name}")
+    click.echo(f"\nNext: edit {folder / 'site_config' / 'clinic.yaml'} (clinic name, phone, site.url), "
+               f"replace the example sheet in {folder / 'sources'}/, then run `handouts build` in {folder}.")
+
+
+@cli.command()
 @ROOT_OPTION
 @MODEL_OPTION
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def build(root, model, quiet):
+@click.option("--release", is_flag=True,
+              help="A production release: refused (exit 3) unless site.url is the public address.")
+def build(root, model, quiet, release):
     """Validate, draft what is missing or stale, check, and build the site.
 
-    Only handouts with a valid clinician approval are published.
+    Only handouts with a valid clinician approval are published. Without a
+    public site.url the site is a preview (no QR codes, no absolute links);
+    `--release` refuses to publish one.
 
     \b
     Example:
         handouts build
+        handouts build --release
         handouts build --model http://127.0.0.1:8080
     """
-    result = pipeline.build(root, model=model, progress=not quiet)
+    result = pipeline.build(root, model=model, progress=not quiet, release=release)
     s = result.stats
     click.echo(f"drafting: {s.facts} facts, {s.model_calls} model calls, "
                f"{s.tokens} tokens, {s.tokens_per_second:.1f} tok/s")
     _print_rows(result.rows)
     click.echo(f"site: {len(result.published)} handout(s) published to site/")
+    for note in result.notes:
+        click.echo(note)
     if result.error is not None:
         result.error.show()
         sys.exit(result.error.exit_code)

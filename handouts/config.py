@@ -33,16 +33,46 @@ SITE_URL = re.compile(r"^https?://[^\s/]+(/[^\s]*)?$")
 
 
 class Site(_Strict):
-    url: str = "http://localhost:8000/"  # where the site is served; used for QR codes
+    # The public address the site is served from, e.g. https://clinic.example.org/handouts/.
+    # Empty: a preview build (no QR codes on PDFs, no sitemap or canonical links);
+    # `handouts build --release` refuses an empty or localhost address.
+    url: str = ""
     paper: Literal["A4", "Letter"] = "Letter"
 
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        if not SITE_URL.match(value):
+        if value and not SITE_URL.match(value):
             raise ValueError(f"expected an http(s) URL such as https://clinic.example.org/handouts/, "
                              f"got {value!r}")
         return value
+
+    def base_url(self) -> str:
+        """site.url with a trailing slash, or "" when none is set."""
+        url = self.url.strip()
+        return "" if not url else url if url.endswith("/") else url + "/"
+
+    def is_public(self) -> bool:
+        """True for an address patients can reach: set, and not this machine (localhost)."""
+        return bool(self.base_url()) and not is_loopback_url(self.base_url())
+
+
+def is_loopback_url(url: str) -> bool:
+    """A URL whose host is this machine: localhost, 127.0.0.0/8, ::1 or 0.0.0.0."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    try:
+        host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    except ValueError:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return ip.is_loopback or ip.is_unspecified
 
 
 class Readability(_Strict):

@@ -64,7 +64,7 @@ def _mime(path: Path) -> str:
 def render_pdf(env: jinja2.Environment, *, clinic: dict, handout: dict, body_html: str,
                paper: str, site_url: str, logo: Path | None, css: str,
                cache: Path | None = None) -> bytes:
-    """The handout as PDF bytes.
+    """The handout as PDF bytes, with a QR code to its web page when `site_url` is set.
 
     With `cache` (a folder), a PDF whose every input is unchanged (HTML, CSS, logo,
     WeasyPrint version) is reused rather than rendered again: a rebuild with nothing
@@ -72,12 +72,12 @@ def render_pdf(env: jinja2.Environment, *, clinic: dict, handout: dict, body_htm
     """
     import weasyprint
 
-    url = page_url(site_url, handout["id"])
+    url = page_url(site_url, handout["id"]) if site_url else ""  # no public address: no QR code
     allowed = {"handouts-logo:" + logo.name: logo} if logo else {}
     source = render(
         env, "handout_pdf.html.j2",
         clinic=clinic, h=handout, body=jinja2.utils.markupsafe.Markup(body_html),
-        qr=jinja2.utils.markupsafe.Markup(qr_svg(url)), url=url,
+        qr=jinja2.utils.markupsafe.Markup(qr_svg(url)) if url else "", url=url,
         logo_src=next(iter(allowed), ""),
     )
     page_css = f"@page {{ size: {PAPER[paper]}; }}\n" + css

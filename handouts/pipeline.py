@@ -50,6 +50,7 @@ class Result:
     published: list[str] = field(default_factory=list)
     reports: dict[str, Report] = field(default_factory=dict)
     error: ModelError | None = None  # drafting stopped; what was approved was still published
+    notes: list[str] = field(default_factory=list)  # printed under the closing table
 
 
 # -- stages --------------------------------------------------------------------
@@ -218,11 +219,39 @@ def rows(sheets: list[Sheet], states: dict, reports: dict, published: set[str]) 
     return out
 
 
-def build(root: Path | str = ".", *, model: Model | str | None = None, progress: bool = True) -> Result:
-    """The main job: validate, draft, check, gate, publish."""
+def site_url_note(project: Project) -> str:
+    """What a build without a public site.url leaves out, and what to set; "" when it has one."""
+    site = project.settings.site
+    if site.is_public():
+        return ""
+    where = "is not set" if not site.base_url() else f"is {site.url}, this machine"
+    return (f"preview: site.url {where}, so the PDFs carry no QR code"
+            + (" and the site has no sitemap or canonical links" if not site.base_url() else "")
+            + ". Set site.url in site_config/clinic.yaml to the address patients will use "
+              "(e.g. https://clinic.example.org/handouts/), then publish with `handouts build --release`.")
+
+
+def check_release(project: Project) -> None:
+    """A release (`handouts build --release`) needs the public address the site is served from."""
+    site = project.settings.site
+    if not site.is_public():
+        got = "it is empty" if not site.base_url() else f"{site.url} is this machine (localhost)"
+        raise InputError([f"site_config/clinic.yaml: site.url: a release needs the public address patients "
+                          f"will use, e.g. https://clinic.example.org/handouts/; {got}"])
+
+
+def build(root: Path | str = ".", *, model: Model | str | None = None, progress: bool = True,
+          release: bool = False) -> Result:
+    """The main job: validate, draft, check, gate, publish.
+
+    `release`: a production publish; refused (before anything is written) unless
+    site.url is a public address.
+    """
     from handouts import publish as publishing
 
     project, sheets = load(root)  # raises before anything is written
+    if release:
+        check_release(project)
     signoff.recover(project)  # finish a sign-off torn by a crash, if any
     problems = audit.verify(project)
     if problems:
@@ -251,7 +280,8 @@ def build(root: Path | str = ".", *, model: Model | str | None = None, progress:
     published = [i.draft.id for i in items]
     signoff.record_publish(project, published,  # logged only when the published set changes
                            contents={i.draft.id: i.draft.content_sha256() for i in items})
-    return Result(rows(sheets, states, reports, set(published)), stats, published, reports, error)
+    notes = [n for n in [site_url_note(project)] if n]
+    return Result(rows(sheets, states, reports, set(published)), stats, published, reports, error, notes)
 
 
 def published_ids(project: Project, states: dict[str, signoff.HandoutStatus]) -> set[str]:

@@ -37,7 +37,7 @@ from handouts import render as rendering
 from handouts.config import SITE_URL, Project
 from handouts.drafts import Draft, atomic_write
 from handouts.exceptions import InputError, PublishError
-from handouts.mkdocs_hooks import branding
+from handouts.mkdocs_hooks import branding, write_shim
 from handouts.signoff import HandoutStatus
 
 RESERVED_IDS = frozenset({"index", "assets", "search", "404", "sitemap", "pdf"})
@@ -68,10 +68,11 @@ def publish(project: Project, items: list[PublishItem], *, inputs: dict | None =
     """
     _check_items(items)
     check_site_url(project.settings.site.url)
-    config_file = releases.mkdocs_config(project)  # the project's own, else the repository's
-    if not config_file.is_file():
-        raise PublishError(f"mkdocs.yml: not found in {project.root}")
-    project.work.mkdir(parents=True, exist_ok=True)
+    overrides = branding(project.settings, project.root)
+    hook = write_shim(project.work)  # the hook a clinic's mkdocs.yml names, for `mkdocs serve`
+    config_file = releases.mkdocs_config(project)  # the project's own, else the package's default
+    if config_file != project.root / "mkdocs.yml":
+        overrides["hooks"] = [str(hook)]
     _remove_stale_staging(project)
 
     key = releases.site_key(project, items)
@@ -87,8 +88,11 @@ def publish(project: Project, items: list[PublishItem], *, inputs: dict | None =
     new_site = project.root / f"site.new-{stamp}"
     try:
         write_docs(project, items, new_docs)
-        build(config_file, new_docs, new_site, overrides=branding(project.settings))
-        problems = verify(new_site, items, project.settings.site.url)
+        build(config_file, new_docs, new_site, overrides=overrides)
+        if not project.settings.site.base_url():  # a preview: no sitemap without absolute URLs
+            for name in ("sitemap.xml", "sitemap.xml.gz"):
+                (new_site / name).unlink(missing_ok=True)
+        problems = verify(new_site, items, project.settings.site.base_url() or "/")
         if problems:
             shown = "\n  ".join(problems[:20])
             more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
@@ -112,8 +116,8 @@ def publish(project: Project, items: list[PublishItem], *, inputs: dict | None =
 
 
 def check_site_url(url: str) -> None:
-    """site.url must be an http(s) URL: it goes into links, the sitemap and QR codes."""
-    if not SITE_URL.match(url):
+    """site.url, when set, must be an http(s) URL: it goes into links, the sitemap and QR codes."""
+    if url and not SITE_URL.match(url):  # empty: a preview build
         raise InputError([f"site_config/clinic.yaml: site.url: expected an http(s) URL such as "
                           f"https://clinic.example.org/handouts/, got {url!r}"])
 
@@ -196,6 +200,8 @@ def write_docs(project: Project, items: list[PublishItem], docs: Path) -> None:
     pdf_css_path = rendering.site_file(project, "templates/pdf.css")
     pdf_css = pdf_css_path.read_text(encoding="utf-8") if pdf_css_path else ""
 
+    (docs / "robots.txt").write_text(robots_txt(settings.site), encoding="utf-8")
+    qr_base = settings.site.base_url() if settings.site.is_public() else ""  # no QR code to localhost
     entries = []
     for item in items:
         h = rendering.handout_context(item)
@@ -204,7 +210,7 @@ def write_docs(project: Project, items: list[PublishItem], docs: Path) -> None:
         (docs / f"{h['id']}.md").write_text(page, encoding="utf-8")
         printed = rendering.handout_fragment(env, clinic, h, for_print=True)
         data = pdfs.render_pdf(env, clinic=clinic, handout=h, body_html=printed,
-                               paper=settings.site.paper, site_url=settings.site.url,
+                               paper=settings.site.paper, site_url=qr_base,
                                logo=logo, css=pdf_css, cache=pdf_cache(project))
         (docs / h["id"]).mkdir()
         (docs / h["id"] / h["pdf_name"]).write_bytes(data)
@@ -217,6 +223,14 @@ def write_docs(project: Project, items: list[PublishItem], docs: Path) -> None:
     index = rendering.sanitize(rendering.render(env, "index.html.j2", clinic=clinic, groups=list(groups.items())))
     (docs / "index.md").write_text(
         rendering.markdown_page(env, "page.md.j2", "Patient handouts", index), encoding="utf-8")
+
+
+def robots_txt(site) -> str:
+    """robots.txt: every page may be indexed; the sitemap's public address, once site.url is set."""
+    lines = ["User-agent: *", "Allow: /"]
+    if site.base_url():
+        lines.append(f"Sitemap: {site.base_url()}sitemap.xml")
+    return "\n".join(lines) + "\n"
 
 
 # -- 2. the build ----------------------------------------------------------------

@@ -7,7 +7,8 @@ Each page is a front-matter title plus one raw HTML block; the Markdown
 pipeline has no extension that could re-interpret it (no md_in_html,
 attr_list or snippets), and every piece of markup in it is ours.
 
-Templates live in `site_config/templates/` so a clinic can edit them:
+The default templates ship with the package (`handouts/defaults/templates/`); a
+clinic overrides any of them, file by file, with its own `site_config/templates/`:
 
 - `handout.html.j2`: the handout itself (shared by the web page and the PDF)
 - `page.md.j2`:      the mkdocs page around it (front matter + the HTML block)
@@ -143,21 +144,22 @@ def palette(primary_color: str) -> Palette:
 
 # -- templates ------------------------------------------------------------------
 
-# The repository's own site_config/ and mkdocs.yml: the defaults a project falls
-# back on, file by file, when it does not provide its own.
-DEFAULTS = Path(__file__).resolve().parent.parent
+# The package's defaults (templates, theme overrides, CSS, mkdocs.yml), shipped as
+# package data: a project falls back on them, file by file, where its own
+# site_config/ does not provide one.
+DEFAULTS = Path(__file__).resolve().parent / "defaults"
 
 
 def site_file(project: Project, relative: str) -> Path | None:
-    """site_config/RELATIVE from the project, else the default one, else None."""
-    for base in (project.site_config, DEFAULTS / "site_config"):
+    """site_config/RELATIVE from the project, else the package's default, else None."""
+    for base in (project.site_config, DEFAULTS):
         if (base / relative).is_file():
             return base / relative
     return None
 
 
 def environment(project: Project) -> jinja2.Environment:
-    folders = [str(base / "templates") for base in (project.site_config, DEFAULTS / "site_config")
+    folders = [str(base / "templates") for base in (project.site_config, DEFAULTS)
                if (base / "templates").is_dir()]
     if not folders:
         raise PublishError(f"site_config/templates/: folder not found in {project.root}")

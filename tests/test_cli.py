@@ -61,3 +61,16 @@ def test_config_error_names_file_line_and_field(tiny):
 def test_build_py_is_the_same_as_handouts_build():
     text = (REPO / "build.py").read_text()
     assert '["build"]' in text
+
+
+def test_release_without_a_public_site_url_is_refused(tiny):
+    r = run("build", "--quiet", "--release", cwd=tiny)
+    assert r.returncode == 3
+    assert r.stderr.splitlines()[0] == ("site_config/clinic.yaml: site.url: a release needs the public address "
+                                        "patients will use, e.g. https://clinic.example.org/handouts/; it is empty")
+    assert not (tiny / "site").exists() and not (tiny / "drafts").exists()
+    cfg = tiny / "site_config" / "clinic.yaml"
+    cfg.write_text(cfg.read_text() + "site:\n  url: http://localhost:8000/\n")
+    r = run("build", "--quiet", "--release", cwd=tiny)
+    assert r.returncode == 3
+    assert r.stderr.splitlines()[0].endswith("; http://localhost:8000/ is this machine (localhost)")

@@ -154,6 +154,8 @@ def test_unapproved_text_appears_nowhere_in_site(tiny):
     """A unique marker planted in an unapproved draft: not in pages, search index, sitemap or 404."""
     shutil.copy(FIXTURES / "sheets" / "psoriasis.yaml", tiny / "sources" / "psoriasis.yaml")
     marker = "Zqxmarker7731"
+    cfg = tiny / "site_config" / "clinic.yaml"
+    cfg.write_text(cfg.read_text() + "site:\n  url: https://derm.example.org/\n")  # a sitemap needs an address
     build(tiny)
     project, sheets = pipeline.load(tiny)
     hives = next(s for s in sheets if s.id == "hives")

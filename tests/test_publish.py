@@ -68,7 +68,7 @@ def test_site_holds_exactly_the_approved_pages(built):
     assert {d["location"].split("#")[0] for d in index["docs"]} == {"", "acne/", "eczema/"}
     # the generated docs folder that `mkdocs serve` previews
     assert sorted(p.name for p in (project.work / "docs").iterdir()) == [
-        "acne", "acne.md", "assets", "eczema", "eczema.md", "index.md"]
+        "acne", "acne.md", "assets", "eczema", "eczema.md", "index.md", "robots.txt"]
 
 
 def test_handout_page_shows_everything_in_order(built):
@@ -197,6 +197,7 @@ def test_refuses_reserved_page_names(tmp_path):
 def test_a_clinic_can_override_the_handout_template(tmp_path):
     project = clinic_project(tmp_path / "c")
     tpl = project.site_config / "templates" / "handout.html.j2"
+    tpl.parent.mkdir()
     tpl.write_text('<article class="handout"><h1 id="t">{{ h.title }}</h1><p>Our own layout. '
                    '{{ h.summary }}</p><script>alert(1)</script></article>\n')
     site = publish(project, [item()])
@@ -217,9 +218,7 @@ def test_plain_mkdocs_build_of_the_generated_docs_uses_clinic_yaml(tmp_path):
     """What `mkdocs serve` does: the root mkdocs.yml, its hook reading site_config/clinic.yaml."""
     project = clinic_project(tmp_path / "c")
     publish(project, [item()])
-    text = (REPO / "mkdocs.yml").read_text().replace(
-        "handouts/mkdocs_hooks.py", str(REPO / "handouts" / "mkdocs_hooks.py"))
-    (project.root / "mkdocs.yml").write_text(text)
+    (project.root / "mkdocs.yml").write_text((REPO / "mkdocs.yml").read_text())  # names .handouts/mkdocs_hooks.py
     (project.site_config / "clinic.yaml").write_text("clinic:\n  name: Hook Test Clinic\n  logo: logo.svg\n")
     shutil.rmtree(project.site_dir)
     run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"], cwd=project.root,
@@ -260,3 +259,32 @@ def test_unchanged_pdf_is_reused_not_rendered_again(tmp_path, monkeypatch):
     changed.title = "Acne (changed)"
     with pytest.raises(PublishError, match="AssertionError"):  # new content is rendered again
         publish(project, [item(changed)])
+
+
+@pytest.mark.parametrize("url", ["", "http://localhost:8000/", "http://127.0.0.1:8080/handouts/"])
+def test_without_a_public_url_the_site_is_a_preview(tmp_path, url):
+    """No QR code to a wrong address on paper; no absolute links without an address at all."""
+    from pypdf import PdfReader
+
+    project = clinic_project(tmp_path / "c", url=url)
+    site = publish(project, [item()])
+    pdf = " ".join(" ".join(p.extract_text() for p in PdfReader(site / "acne" / "acne.pdf").pages).split())
+    assert "Scan the code" not in pdf and "http" not in pdf
+    assert "Phone: (555) 010-2040" in pdf
+    html = (site / "acne" / "index.html").read_text()
+    if not url:
+        assert 'rel="canonical"' not in html
+        assert not (site / "sitemap.xml").exists() and not (site / "sitemap.xml.gz").exists()
+        assert (site / "robots.txt").read_text() == "User-agent: *\nAllow: /\n"
+        assert not re.search(r'(?:href|src)="https?://', "".join(p.read_text() for p in site.rglob("*.html")))
+    else:
+        assert f'<link rel="canonical" href="{url}acne/">' in html
+        assert f"Sitemap: {url}sitemap.xml" in (site / "robots.txt").read_text()
+
+
+def test_public_url_gives_qr_code_sitemap_and_robots(built):
+    _, site, _ = built
+    assert (site / "robots.txt").read_text() == ("User-agent: *\nAllow: /\n"
+                                                 "Sitemap: https://derm.example.org/handouts/sitemap.xml\n")
+    sitemap = (site / "sitemap.xml").read_text()
+    assert "<loc>https://derm.example.org/handouts/acne/</loc>" in sitemap

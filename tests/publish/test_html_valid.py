@@ -6,7 +6,7 @@ copying the whole file) puts autocomplete="off" on its two checkbox toggles
 (__drawer, __search). Nu reports "Attribute autocomplete is only allowed when the
 input type is ...". Browsers ignore it; it is neither ours nor a real problem.
 The theme's other error (autocorrect="off" on the search input) is fixed in our
-override site_config/theme/partials/search.html.
+override handouts/defaults/theme/partials/search.html.
 """
 
 from __future__ import annotations
