@@ -210,7 +210,7 @@ def approve(handout_id, root, reviewer, yes):
 
     project, sheets = pipeline.load(root, [handout_id])
     sheet = sheets[0]
-    d = pipeline.load_draft(project.drafts, handout_id)
+    d = pipeline.read_draft(project, handout_id)
     if d is None:
         raise HandoutsError(f"{handout_id}: no draft to approve; run `handouts draft {handout_id}` first")
     pipeline.record_hand_edits(project, d)
@@ -239,7 +239,7 @@ def reject(handout_id, root, reviewer, reason):
     from handouts import signoff
 
     project, _ = pipeline.load(root, [handout_id])
-    d = pipeline.load_draft(project.drafts, handout_id)
+    d = pipeline.read_draft(project, handout_id)
     if d is None:
         raise HandoutsError(f"{handout_id}: no draft yet; run `handouts draft {handout_id}` first")
     signoff.reject(project, handout_id, reviewer, reason, draft=d)

@@ -3,20 +3,28 @@
 build():   load config -> load and validate every sheet -> verify the audit log
            -> draft what is missing or stale -> check -> sign-off gate -> publish.
 Nothing is drafted or written until every sheet has validated.
+
+Work costs in proportion to what changed: validated sheets, parsed drafts, check
+verdicts and reports are kept in a persisted memo (handouts.memo) keyed by the
+bytes and code they come from, and a sheet whose draft is up to date is not
+drafted again.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from handouts import audit, checks, signoff
+from handouts import audit, memo, signoff
 from handouts.config import Project, load_project
-from handouts.drafting import Drafter, Stats
-from handouts.checks.handout import Report
 from handouts.drafts import (
     Draft,
+    DraftFact,
+    DraftSection,
     Origin,
     Provenance,
     atomic_write,
@@ -24,13 +32,24 @@ from handouts.drafts import (
     dump_draft,
     load_draft,
     load_provenance,
+    provenance_path,
     report_path,
     save_json,
     save_provenance,
 )
 from handouts.exceptions import InputError, ModelError, PublishError, SignoffError
-from handouts.models import Model, load_model, params_from
+from handouts.models import Model
 from handouts.sheets import Sheet, load_sheets
+
+if TYPE_CHECKING:  # the checks and drafting are imported by the commands that use them
+    from handouts.checks.handout import Report
+    from handouts.drafting import Drafter, Stats
+
+
+def _stats() -> "Stats":
+    from handouts.drafting import Stats
+
+    return Stats()
 
 
 @dataclass
@@ -46,9 +65,9 @@ class Row:
 @dataclass
 class Result:
     rows: list[Row] = field(default_factory=list)
-    stats: Stats = field(default_factory=Stats)
+    stats: "Stats" = field(default_factory=_stats)
     published: list[str] = field(default_factory=list)
-    reports: dict[str, Report] = field(default_factory=dict)
+    reports: dict[str, "Report"] = field(default_factory=dict)
     error: ModelError | None = None  # drafting stopped; what was approved was still published
     notes: list[str] = field(default_factory=list)  # printed under the closing table
 
@@ -59,7 +78,7 @@ class Result:
 def load(root: Path | str = ".", ids: list[str] | None = None) -> tuple[Project, list[Sheet]]:
     """Settings and every sheet, validated; `ids` narrows the result, not the validation."""
     project = load_project(root)
-    sheets = load_sheets(project.sources)
+    sheets = load_sheets(project.sources, memo=memo.for_project(project))
     if ids:
         known = {s.id for s in sheets}
         unknown = [i for i in ids if i not in known]
@@ -69,7 +88,12 @@ def load(root: Path | str = ".", ids: list[str] | None = None) -> tuple[Project,
     return project, sheets
 
 
-def make_drafter(project: Project, model: Model | str | None = None, progress: bool = True) -> Drafter:
+def make_drafter(project: Project, model: Model | str | None = None, progress: bool = True) -> "Drafter":
+    from handouts import checks
+    from handouts.drafting import Drafter
+    from handouts.models import load_model, params_from
+
+    checks.use_memo(memo.for_project(project))
     settings = project.settings
 
     def factory() -> Model:
@@ -80,16 +104,27 @@ def make_drafter(project: Project, model: Model | str | None = None, progress: b
     return Drafter(factory, params_from(settings), settings.model.candidates, progress=progress)
 
 
-def draft(project: Project, sheets: list[Sheet], drafter: Drafter) -> Stats:
+def draft(project: Project, sheets: list[Sheet], drafter: "Drafter") -> "Stats":
     """Draft every sheet whose draft is missing or stale; cached output costs no model call."""
     draft_all(project, sheets, drafter)
     return drafter.stats
 
 
-def draft_all(project: Project, sheets: list[Sheet], drafter: Drafter) -> dict[str, Draft]:
-    """`draft`, returning the new drafts so a build reads none of them again."""
+def draft_all(project: Project, sheets: list[Sheet], drafter: "Drafter") -> dict[str, Draft]:
+    """`draft`, returning the new drafts so a build reads none of them again.
+
+    A sheet whose draft and provenance are exactly what drafting wrote last time
+    from the same sheet, model, prompt, parameters and code is skipped: drafting
+    it again would write the same bytes.
+    """
     out: dict[str, Draft] = {}
+    m = memo.for_project(project)
     for sheet in sheets:
+        up_to_date = _drafting_key(project, sheet, drafter)
+        if up_to_date and m.get("drafting", up_to_date):
+            out[sheet.id] = read_draft(project, sheet.id)
+            _count_unchanged(drafter.stats, out[sheet.id])
+            continue
         old = load_draft(project.drafts, sheet.id)
         old_prov = load_provenance(project.drafts, sheet.id)
         new, prov = drafter.draft_sheet(
@@ -105,8 +140,69 @@ def draft_all(project: Project, sheets: list[Sheet], drafter: Drafter) -> dict[s
             atomic_write(path, text)
             if old is None or old.content_sha256() != new.content_sha256():
                 signoff.record_create(project, sheet.id, new.content_sha256(), sheet.sha256)
+        elif prov == old_prov and up_to_date and up_to_date == _drafting_key(project, sheet, drafter):
+            m.put("drafting", up_to_date, True)  # nothing changed: next time, skip it
         out[sheet.id] = new
+    m.flush()
     return out
+
+
+def _file_sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+def _sheet_fingerprint(sheet: Sheet) -> list:
+    """What checks and drafting read from a sheet (a hand-built sheet may have no real sha256)."""
+    return [sheet.id, sheet.sha256, sheet.title, sheet.glossary, list(sheet.also_called),
+            list(sheet.references), sheet.review_interval_months,
+            [[f.id, f.text, f.section, f.line] for f in sheet.facts()],
+            [[s.key, s.heading] for s in sheet.sections]]
+
+
+def _drafting_key(project: Project, sheet: Sheet, drafter: "Drafter") -> str | None:
+    draft_sha = _file_sha256(draft_path(project.drafts, sheet.id))
+    prov_sha = _file_sha256(provenance_path(project.drafts, sheet.id))
+    if draft_sha is None or prov_sha is None:
+        return None
+    return memo.key("drafting", _sheet_fingerprint(sheet), draft_sha, prov_sha, drafter.model.describe(),
+                    drafter.params.as_dict(), drafter.candidates)
+
+
+def _count_unchanged(stats: "Stats", d: Draft | None) -> None:
+    for f in d.facts() if d else []:
+        stats.facts += 1
+        stats.count(f.origin)
+
+
+def read_draft(project: Project, handout_id: str) -> Draft | None:
+    """load_draft, memoised by the file's bytes: each distinct draft is parsed once."""
+    path = draft_path(project.drafts, handout_id)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    digest = hashlib.sha256(data).hexdigest()
+    m = memo.for_project(project)
+    k = memo.key("draft", digest, handout_id)
+    hit = m.get("draft", k)
+    if hit is not None:
+        return _draft_from_dict(hit)
+    d = load_draft(project.drafts, handout_id)
+    if d is not None and _file_sha256(path) == digest:  # not changed while it was read
+        m.put("draft", k, dataclasses.asdict(d))
+    return d
+
+
+def _draft_from_dict(d: dict) -> Draft:
+    def fact(f: dict) -> DraftFact:
+        return DraftFact(**dict(f, origin=Origin(f["origin"])))
+
+    return Draft(**dict(d, summary=fact(d["summary"]),
+                        sections=[DraftSection(**dict(s, facts=[fact(f) for f in s["facts"]]))
+                                  for s in d["sections"]]))
 
 
 def _editor(handout_id: str) -> str:
@@ -143,8 +239,29 @@ def record_hand_edits(project: Project, draft: Draft) -> None:
         save_provenance(project.drafts, prov)
 
 
-def check_draft(project: Project, sheet: Sheet, draft: Draft) -> Report:
-    """Every check on one draft. Pure apart from reading nothing: no model, no files."""
+def check_draft(project: Project, sheet: Sheet, draft: Draft) -> "Report":
+    """Every check on one draft. Pure apart from reading nothing: no model, no files.
+
+    Memoised (handouts.memo, kind "report") by the draft, the sheet, the target grade
+    and the checks' code and data: a report is computed once per distinct input.
+    """
+    from handouts.checks.handout import Report
+
+    m = memo.for_project(project)
+    k = memo.key("report", dataclasses.asdict(draft), _sheet_fingerprint(sheet),
+                 project.settings.readability.target_grade)
+    hit = m.get("report", k)
+    if hit is not None:
+        return Report.from_dict(hit)
+    report = _check_draft(project, sheet, draft)
+    m.put("report", k, report.to_dict())
+    return report
+
+
+def _check_draft(project: Project, sheet: Sheet, draft: Draft) -> "Report":
+    from handouts import checks
+
+    checks.use_memo(memo.for_project(project))
     report = checks.handout_report(draft, target_grade=project.settings.readability.target_grade)
     stale = draft.sheet_sha256 != sheet.sha256
     if stale:
@@ -171,23 +288,42 @@ def check_draft(project: Project, sheet: Sheet, draft: Draft) -> Report:
 
 
 def check(project: Project, sheets: list[Sheet], *, save: bool = True,
-          drafts: dict[str, Draft] | None = None) -> dict[str, Report]:
+          drafts: dict[str, Draft] | None = None) -> dict[str, "Report"]:
     """Run the checks on existing drafts (and save each report). Never calls the model.
 
     Hand edits in drafts/ID.yaml are logged here too, when first seen. `drafts`
     are drafts already in memory (a build passes what it just drafted).
     """
     reports = {}
+    m = memo.for_project(project)
     for sheet in sheets:
-        d = drafts[sheet.id] if drafts and sheet.id in drafts else load_draft(project.drafts, sheet.id)
+        d = drafts[sheet.id] if drafts and sheet.id in drafts else read_draft(project, sheet.id)
         if d is None:
             continue
-        if save:
-            record_hand_edits(project, d)
+        if save and not m.get("report", _no_new_edits_key(project, sheet.id)):
+            record_hand_edits(project, d)  # a draft and provenance seen before need no new look
+            m.put("report", _no_new_edits_key(project, sheet.id), True)
         reports[sheet.id] = check_draft(project, sheet, d)
         if save:
-            save_json(report_path(project.drafts, sheet.id), reports[sheet.id].to_dict())
+            _save_json_if_changed(report_path(project.drafts, sheet.id), reports[sheet.id].to_dict())
+    m.flush()
     return reports
+
+
+def _no_new_edits_key(project: Project, handout_id: str) -> str:
+    return memo.key("report", "hand edits logged", _file_sha256(draft_path(project.drafts, handout_id)),
+                    _file_sha256(provenance_path(project.drafts, handout_id)))
+
+
+def _save_json_if_changed(path: Path, data: dict) -> None:
+    import json
+
+    try:
+        if json.loads(path.read_text(encoding="utf-8")) == data:
+            return
+    except (OSError, ValueError):
+        pass
+    save_json(path, data)
 
 
 def statuses(project: Project, sheets: list[Sheet], reports: dict[str, Report],
@@ -195,13 +331,13 @@ def statuses(project: Project, sheets: list[Sheet], reports: dict[str, Report],
     drafts = drafts or {}
     return {
         s.id: signoff.status_of(project, s.id,
-                                drafts[s.id] if s.id in drafts else load_draft(project.drafts, s.id),
+                                drafts[s.id] if s.id in drafts else read_draft(project, s.id),
                                 sheet_sha256=s.sha256, report=reports.get(s.id))
         for s in sheets
     }
 
 
-def _grade(report: Report | None) -> str:
+def _grade(report: "Report | None") -> str:
     if report is None or report.grade.fk is None:
         return ""
     return f"FK {report.grade.fk:.1f} / SMOG {report.grade.smog:.1f}"
@@ -266,7 +402,7 @@ def build(root: Path | str = ".", *, model: Model | str | None = None, progress:
     stats = drafter.stats
     for s in sheets:  # each draft is read once per build (none, if this build just wrote it)
         if s.id not in drafts:
-            drafts[s.id] = load_draft(project.drafts, s.id)
+            drafts[s.id] = read_draft(project, s.id)
     reports = check(project, sheets, drafts={k: v for k, v in drafts.items() if v is not None})
     states = statuses(project, sheets, reports, drafts)
     items = []

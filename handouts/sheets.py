@@ -12,7 +12,7 @@ import difflib
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -83,6 +83,38 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _remembered(path: Path, display: str, memo) -> Sheet:
+    """load_sheet, memoised by the file's bytes and the validator's code (valid sheets only)."""
+    from handouts.memo import key
+
+    data = path.read_bytes()
+    digest = sha256_bytes(data)
+    k = key("sheet", digest, display)
+    hit = memo.get("sheet", k)
+    if hit is not None:
+        return sheet_from_dict(hit, path)
+    sheet = load_sheet(path, display)
+    if sheet.sha256 == digest:  # not changed while it was read
+        memo.put("sheet", k, sheet_to_dict(sheet))
+    return sheet
+
+
+def sheet_to_dict(sheet: Sheet) -> dict:
+    d = asdict(sheet)
+    del d["path"]
+    return d
+
+
+def sheet_from_dict(d: dict, path: Path) -> Sheet:
+    def fact(f: dict) -> Fact:
+        return Fact(**f)
+
+    return Sheet(**dict(
+        d, summary=fact(d["summary"]),
+        sections=tuple(Section(s["key"], s["heading"], tuple(fact(f) for f in s["facts"])) for s in d["sections"]),
+        references=tuple(d["references"]), also_called=tuple(d["also_called"]), path=path))
+
+
 # -- loading and validation ------------------------------------------------------------
 
 SHEET_FIELDS: tuple[str, ...] = (
@@ -112,11 +144,13 @@ def load_sheet(path: Path, display: str) -> Sheet:
     return replace(sheet, path=path, sha256=sha256_bytes(data))
 
 
-def load_sheets(sources_dir: Path, display_prefix: str = "sources") -> list[Sheet]:
+def load_sheets(sources_dir: Path, display_prefix: str = "sources", *, memo=None) -> list[Sheet]:
     """Load every `*.yaml` sheet in `sources_dir`, sorted by id.
 
     Every problem in every sheet is collected first; if there is any, one InputError
-    lists them all and no sheet is returned.
+    lists them all and no sheet is returned. With `memo` (handouts.memo.Memo), a
+    sheet whose bytes were validated before, by this very validator, is not parsed
+    again: validating a library costs in proportion to what changed.
     """
     sources_dir = Path(sources_dir)
     if not sources_dir.is_dir():
@@ -135,7 +169,7 @@ def load_sheets(sources_dir: Path, display_prefix: str = "sources") -> list[Shee
         if suffix != SHEET_SUFFIX:
             continue
         try:
-            sheets.append(load_sheet(path, display))
+            sheets.append(load_sheet(path, display) if memo is None else _remembered(path, display, memo))
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:

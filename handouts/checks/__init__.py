@@ -50,6 +50,25 @@ class Verdict:
     def kinds(self) -> frozenset[Kind]:
         return frozenset(f.kind for f in self.findings if isinstance(f, Finding))
 
+    def to_dict(self) -> dict:
+        return {"accepted": self.accepted,
+                "findings": [f.to_dict() if isinstance(f, Finding) else str(f) for f in self.findings]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Verdict":
+        return cls(bool(data["accepted"]),
+                   tuple(Finding.from_dict(f) if isinstance(f, dict) else str(f) for f in data["findings"]))
+
+
+_persisted = None  # a handouts.memo.Memo, installed by use_memo(): verdicts kept across runs
+
+
+def use_memo(memo) -> None:
+    """Keep verdicts in a persisted memo too (handouts.memo), keyed by the inputs and the
+    checks version: a cached candidate is judged once, not at every rebuild. None: off."""
+    global _persisted
+    _persisted = memo
+
 
 def check_rewrite(source: str, candidate: str, *, section: str = "",
                   glossary: Mapping[str, str] | None = None) -> Verdict:
@@ -58,9 +77,27 @@ def check_rewrite(source: str, candidate: str, *, section: str = "",
     `section == "when_to_get_help"` is the strictest mode: every symptom and every
     instruction of the source must be kept. Degenerate output (empty, loop, HTML...)
     is reported alone: comparing its meaning would only add noise.
-    Pure, so memoised: a rebuild re-judges cached candidates at almost no cost.
+    Pure, so memoised, in memory and (after use_memo) on disk: a rebuild does not
+    judge a cached candidate again.
     """
-    return _check_rewrite(source, candidate, section, tuple(sorted((glossary or {}).items())))
+    items = tuple(sorted((glossary or {}).items()))
+    if _persisted is None:
+        return _check_rewrite(source, candidate, section, items)
+    return _remembered(_persisted, source, candidate, section, items)
+
+
+@lru_cache(maxsize=8192)
+def _remembered(memo, source: str, candidate: str, section: str,
+                glossary: tuple[tuple[str, str], ...]) -> Verdict:
+    from handouts.memo import key
+
+    k = key("verdict", source, candidate, section, glossary)
+    hit = memo.get("verdict", k)
+    if hit is not None:
+        return Verdict.from_dict(hit)
+    verdict = _check_rewrite(source, candidate, section, glossary)
+    memo.put("verdict", k, verdict.to_dict())
+    return verdict
 
 
 @lru_cache(maxsize=8192)
