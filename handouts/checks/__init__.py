@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Mapping
 
-from handouts.checks import content, degenerate, drugs, markers, quantities, warnings
+from handouts.checks import content, degenerate, drugs, english, markers, paraphrase, quantities, warnings
 from handouts.checks.findings import Finding, Kind
 from handouts.checks.readability import Readability, readability
 from handouts.lexicon import repair
@@ -111,10 +111,13 @@ def _check_rewrite(source: str, candidate: str, section: str,
     found = list(bad)
     found += quantities.findings(source, candidate)
     found += drugs.findings(source, candidate)
-    found += markers.findings(source, candidate)
-    found += content.findings(source, candidate, glossary=glossary, strict=strict)
+    # meaning is compared on the plain form of both texts (paraphrases.tsv)
+    s_plain, c_plain = paraphrase.canonical(source), paraphrase.canonical(candidate)
+    found += markers.findings(s_plain, c_plain)
+    found += content.findings(s_plain, c_plain, glossary=glossary, strict=strict)
     if strict:
         found += warnings.findings(source, candidate)
+    found += english.findings(source, candidate)
     return Verdict(not found, tuple(found))
 
 

@@ -22,7 +22,7 @@ from typing import Mapping
 
 from handouts.checks import drugs as drug_check
 from handouts.checks import markers
-from handouts.checks import quantities
+from handouts.checks import paraphrase, quantities
 from handouts.checks.findings import Finding, Kind, messages, quote, times
 from handouts.lexicon import is_english, stem, stems, term_stems, tokens, wordlist
 
@@ -41,9 +41,15 @@ def _owned_elsewhere() -> frozenset[str]:
     return frozenset(w for w in words if len(w) > 1 or w == "x")
 
 
+# Verbs that carry no fact of their own ("needs urgent care" = "get urgent care",
+# "if hives come with swelling" = "if you have hives with swelling"): free even in a warning.
+_LIGHT_VERBS = frozenset({"come", "comes", "came", "coming", "happen", "happens", "become", "becomes",
+                          "seem", "seems", "need", "needs", "needed", "get", "gets", "go", "goes"})
+
+
 def _free(word: str, strict: bool) -> bool:
     """May this word be added or dropped without a content check?"""
-    if word in wordlist("function_words") or word in _owned_elsewhere():
+    if word in wordlist("function_words") or word in _owned_elsewhere() or word in _LIGHT_VERBS:
         return True
     return not strict and word in wordlist("plain_words")
 
@@ -117,9 +123,11 @@ def _quoted(shown: list[str]) -> tuple[str, ...]:
 
 
 def _entries(glossary: Mapping[str, str] | None):
-    """(label, term stems, synonym stem sequences, first synonym) from lexicon and glossary."""
+    """(label, term stems, synonym stem sequences, first synonym) from lexicon and glossary.
+    Synonyms listed in unequal.tsv are left out: they do not mean the same."""
     for t, t_st, plains in term_stems():
-        yield t.term, t_st, plains, t.plains[0]
+        kept = tuple(p for p in plains if not paraphrase.is_unequal(t_st, p))
+        yield t.term, t_st, kept, t.plains[0]
     for term, explanation in (glossary or {}).items():
         yield term, tuple(stems(term)), (tuple(stems(explanation)),), explanation
 
@@ -129,6 +137,31 @@ def _find(seq: tuple[str, ...], hay: list[str]) -> list[int]:
     if not n or seq[0] not in hay:
         return []
     return [i for i in range(len(hay) - n + 1) if hay[i] == seq[0] and tuple(hay[i:i + n]) == seq]
+
+
+def _word_kept(word: str, singles: dict, c_st: list[str], c_pool: set[str]) -> bool:
+    """One word of a lexicon phrase, kept as written or as its own plain synonym."""
+    if _in(word, c_pool):
+        return True
+    return any(_find(opt, c_st) or (_content(opt) and all(_in(s, c_pool) for s in _content(opt)))
+               for opt in singles.get(word, ()))
+
+
+_PREFIXES = ("anti", "non", "pre", "post", "over", "under", "semi", "multi", "counter", "hyper", "hypo",
+             "super", "extra", "intra", "inter", "trans", "mini", "micro", "macro")
+
+
+def _inside_source_word(word: str, source_tokens: list[str]) -> bool:
+    """A word that ends a longer source word: "virus" in "papillomavirus", "ache" in
+    "headache"; never after a prefix that changes the meaning ("histamine" is not
+    "antihistamine")."""
+    if len(word) < 4:
+        return False
+    for t in source_tokens:
+        head = t[: len(t) - len(word)]
+        if t.endswith(word) and len(head) >= 4 and not head.startswith(_PREFIXES):
+            return True
+    return False
 
 
 def _content(seq: tuple[str, ...]) -> tuple[str, ...]:
@@ -184,6 +217,7 @@ def analyse(source: str, candidate: str, *, glossary: Mapping[str, str] | None =
         for p in plains:
             allowed |= set(p)
         allowed |= set(t_st)
+    singles = {h[1][0]: [h[1]] + [p for p in h[2] if p] for h in hits if len(h[1]) == 1}
     for label, t_st, plains, starts, plain in hits:
         span = {i + k for i in starts for k in range(len(t_st))}
         if span <= covered:
@@ -195,6 +229,8 @@ def analyse(source: str, candidate: str, *, glossary: Mapping[str, str] | None =
         )
         if kept:
             covered |= span
+        elif len(_content(t_st)) > 1 and all(_word_kept(x, singles, c_st, c_pool) for x in _content(t_st)):
+            covered |= span  # kept word by word: "topical retinoid" -> "a retinoid on your skin"
         elif not all(_free(s_tok[i], strict) for i in span):
             written = " ".join(s_tok[starts[0]:starts[0] + len(t_st)])
             shown = f"'{written}'" + (f" (or '{plain}')" if plain != written else "")
@@ -213,7 +249,7 @@ def analyse(source: str, candidate: str, *, glossary: Mapping[str, str] | None =
     for t, s in zip(c_tok, c_st):
         if _addable(t, strict) or t in drug_words or len(t) < 2:
             continue
-        if not _in(s, allowed):
+        if not _in(s, allowed) and not _inside_source_word(t, s_tok):
             report.added.append(_label(t))
     report.added = list(dict.fromkeys(report.added))
 
@@ -249,7 +285,7 @@ def analyse(source: str, candidate: str, *, glossary: Mapping[str, str] | None =
 
 
 _CLAUSE_BREAK = re.compile(
-    r"[.;:!?]|\b(?:because|but|so|which|while|unless|until|if|when|although|since|then|whereas)\b")
+    r"[.;:!?]|,\s*(?=to\s)|\b(?:because|but|so|which|while|unless|until|if|when|although|since|then|whereas)\b")
 _NEGATION_WORDS = {"not", "never", "no", "none", "nothing", "neither", "nor", "avoid", "avoids",
                    "avoiding", "without"}
 

@@ -35,6 +35,7 @@ class Kind(str, Enum):
     COMPARISON = "comparison"
     QUANTIFIER = "quantifier"
     RELATION = "relation"
+    SUBJECT = "subject"  # "when you are clear" for "when the skin is clear"
     URGENCY = "urgency"
     WARNING = "warning"
     # content words

@@ -26,16 +26,51 @@ LIMITS: dict[str, tuple[str, ...]] = {
     "lower limit": (r"at least", r"or more", r"or longer", r"or higher", r"or above",
                     r"minimum", r"(?<!no )(?<!not )more than", r"(?<!no )(?<!not )longer than", r"no less than",
                     r"not less than", r"greater than", r"over(?=\s+\d)", r"and up"),
-    "'only'": (r"only", r"just(?=\s+(?:a|an|the|one|on|in|to|for|at|\d))", r"solely"),
+    "'only'": (r"only", r"just(?=\s+(?:a|an|the|one|on|in|to|for|at|\d))", r"solely", r"limited to",
+               r"restricted to"),
     "'unless'": (r"unless", r"except if", r"except when", r"except"),
     "'until'": (r"until", r"till", r"up until"),
-    "condition ('if')": (r"if", r"when", r"whenever", r"in case", r"should you"),
+    "condition ('if')": (r"if", r"when", r"whenever", r"in case", r"should you", r"then(?=\s)"),
     "'as needed'": (r"as needed", r"when needed", r"if needed", r"as required"),
     "'before'": (r"before", r"prior to"),
-    "'after'": (r"after", r"afterwards?", r"following(?=\s+(?:a|an|the|each|every|your|bath|shower|wash))"),
+    "'after'": (r"after", r"afterwards?", r"following(?=\s+(?:a|an|the|each|every|your|bath|shower|wash))",
+                r"then(?=\s)"),
 }
-# Classes whose addition alone is not a change of meaning ("when" often replaces "if").
-_ADD_OK = {"condition ('if')"}
+# Classes whose addition alone is not a change of meaning ("when" often replaces "if";
+# "return after sun exposure" for "returns with sun exposure": the event itself must be
+# in the source, and the content check sees to that).
+_ADD_OK = {"condition ('if')", "'before'", "'after'"}
+
+_PERIODS = r"(?:day|days|night|nights|week|weeks|month|months|year|years|hour|hours|minute|minutes|" \
+           r"morning|mornings|evening|evenings|afternoon|time|times|bedtime|other|few|couple|\d)"
+# Quantifiers: how much of a group a statement covers. Dropping one turns "most acne"
+# into all acne and "some creams" into every cream; "all of the skin" is not "the skin".
+QUANTIFIERS: dict[str, tuple[str, ...]] = {
+    "'all'": (r"(?<!at )all(?!\s+(?:the\s+)?time\b)", rf"every(?!\s+{_PERIODS})", rf"each(?!\s+{_PERIODS})",
+              r"entire", r"whole", r"everyone", r"everybody", r"everything", r"everywhere"),
+    "'most'": (r"most", r"mostly", r"majority", r"nearly all", r"almost all"),
+    "'some'": (r"some(?!\s+(?:of\s+)?(?:the\s+)?time)", r"certain(?=\s+[a-z]+s\b)"),
+}
+# Adding "all" to a generic plural ("Hives fade" -> "Each one fades") or "some" where
+# the source has no quantifier does not change a fact; dropping or swapping does.
+_QUANT_ADD_OK = {"'all'", "'some'"}
+
+# Relations between a thing and a condition. A rewrite may not add a relation its source
+# does not state: a trigger of flares is not a cause of the disease, "controls" is not
+# "cures", "lowers the risk" is not "prevents".
+RELATIONS: dict[str, tuple[str, ...]] = {
+    "cause": (r"caus(?:e|es|ed|ing)", r"due to", r"results?\s+(?:from|in)", r"resulted\s+(?:from|in)",
+              r"leads?\s+to", r"led\s+to", r"comes?\s+from", r"responsible for"),
+    "trigger": (r"trigger(?:s|ed|ing)?", r"set(?:s|ting)?\s+(?:[a-z]+\s+)?off", r"brings?\s+(?:[a-z]+\s+)?on",
+                r"brought\s+on", r"worsen(?:s|ed|ing)?", r"makes?\s+(?:[a-z]+\s+){0,2}worse",
+                r"made\s+(?:[a-z]+\s+){0,2}worse", r"aggravat(?:e|es|ed|ing)", r"flare(?:s|d)?\s+up"),
+    "cure": (r"cur(?:e|es|ed|ing)", r"gets?\s+rid\s+of\s+(?:[a-z]+\s+){0,2}for good"),
+    "prevent": (r"prevent(?:s|ed|ing|ion)?", r"keeps?\s+(?:[a-z]+\s+){1,3}from", r"stops?\s+(?:[a-z]+\s+){1,3}from",
+                r"protects?\s+(?:[a-z]+\s+)?against"),
+    "risk": (r"risks?", r"(?:more|less)\s+likely", r"chances?"),
+}
+_RELATION_NAMES = {"cause": "a cause", "trigger": "a trigger", "cure": "a cure", "prevent": "prevention",
+                   "risk": "a risk"}
 
 URGENCY: dict[str, tuple[str, ...]] = {
     "emergency": (r"emergency", r"911", r"999", r"112", r"ambulance", r"er(?=\W)",
@@ -49,14 +84,18 @@ URGENCY: dict[str, tuple[str, ...]] = {
 
 COMPARISON: dict[str, tuple[str, ...]] = {
     "'more'": (r"more", r"extra", r"excess", r"excessive", r"higher", r"greater", r"larger", r"bigger", r"stronger",
-               r"thicker", r"longer", r"most", r"increases?", r"increased", r"raises?", r"boosts?"),
+               r"thicker", r"longer", r"increases?", r"increased", r"raises?", r"raised(?=\s+(?:to|up|by))", r"boosts?"),
     "'less'": (r"less", r"fewer", r"lower", r"smaller", r"weaker", r"thinner", r"shorter",
                r"milder", r"least", r"decreases?", r"decreased", r"reduces?", r"reduced", r"lowers?"),
 }
 
 NEGATION = (r"not", r"never", r"no(?!\s+(?:more|less|longer|later)\s+than)", r"none",
             r"nothing", r"neither", r"nor", r"avoid", r"avoids", r"avoiding",
-            r"stay away from", r"without")
+            r"stay away from", r"without", r"avoided")
+# Negation inside a word: "non-drowsy", "fragrance-free", "steroid-free".
+_AFFIX_NEG = re.compile(r"(?<![\w-])non-(?=[a-z])|(?<=[a-z])-free(?![\w-])")
+# "dark brown rather than red" says "not red": a rewrite may use "not" for each of these.
+_SOFT_NEG = re.compile(r"(?<![\w-])(?:rather than|instead of)(?![\w-])")
 
 
 def _compile(alts: tuple[str, ...]) -> re.Pattern:
@@ -67,6 +106,8 @@ _LIMIT_RE = {k: _compile(v) for k, v in LIMITS.items()}
 _URGENCY_RE = {k: _compile(v) for k, v in URGENCY.items()}
 _COMPARE_RE = {k: _compile(v) for k, v in COMPARISON.items()}
 _NEG_RE = _compile(NEGATION)
+_QUANT_RE = {k: _compile(v) for k, v in QUANTIFIERS.items()}
+_RELATION_RE = {k: _compile(v) for k, v in RELATIONS.items()}
 # limit phrases that contain a negation word are removed before counting negations
 _LIMIT_WITH_NEG = _compile((r"no more than", r"not more than", r"no longer than",
                             r"not longer than", r"no later than", r"not exceed",
@@ -82,6 +123,9 @@ class Markers:
     urgency: dict[str, list[str]]
     negations: list[str]
     comparisons: dict[str, list[str]] = None
+    quantifiers: dict[str, list[str]] = None
+    relations: dict[str, list[str]] = None
+    soft_negations: int = 0  # "rather than", "instead of": each may become a "not"
 
 
 @lru_cache(maxsize=1)
@@ -89,7 +133,7 @@ def _negating_entries() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
     """(term stems, plain phrases with a negation) for lexicon terms that have such phrases."""
     out = []
     for t in plain_terms():
-        if _NEG_RE.search(normalize(t.term)):
+        if _NEG_RE.search(normalize(t.term)) or _AFFIX_NEG.search(normalize(t.term)):
             continue  # "avoid" -> "do not use": the source has the negation itself
         negating = tuple(normalize(p) for p in t.plains if _NEG_RE.search(normalize(p)))
         if negating:
@@ -108,6 +152,34 @@ def _negating_synonyms(source: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _term_classes() -> tuple[tuple[tuple[str, ...], frozenset[str]], ...]:
+    """(term stems, quantifier and relation classes its plain synonyms use)."""
+    out = []
+    from handouts.checks.paraphrase import is_unequal
+
+    for t in plain_terms():
+        t_st = tuple(stems(t.term))
+        classes = {name for p in t.plains if not is_unequal(t_st, tuple(stems(p)))
+                   for name, r in list(_QUANT_RE.items()) + list(_RELATION_RE.items())
+                   if r.search(normalize(p))}
+        if classes:
+            out.append((t_st, frozenset(classes)))
+    return tuple(out)
+
+
+def _lexicon_classes(source: str) -> set[str]:
+    """Classes a rewrite may add because a lexicon synonym of a source term says them:
+    "bacterial" -> "caused by germs"."""
+    src = stems(source)
+    out: set[str] = set()
+    for term_stems, classes in _term_classes():
+        n = len(term_stems)
+        if any(tuple(src[i:i + n]) == term_stems for i in range(len(src) - n + 1)):
+            out |= classes
+    return out
+
+
 def find(text: str, *, ignore: list[str] = ()) -> Markers:
     low = normalize(text)
     for phrase in sorted(ignore, key=len, reverse=True):
@@ -117,12 +189,17 @@ def find(text: str, *, ignore: list[str] = ()) -> Markers:
     limits = {k: [m.group(0) for m in r.finditer(low)] for k, r in _LIMIT_RE.items()}
     urgency = {k: [m.group(0) for m in r.finditer(low)] for k, r in _URGENCY_RE.items()}
     negations = [m.group(0) for m in _NEG_RE.finditer(_LIMIT_WITH_NEG.sub(" ", low))]
+    negations += [m.group(0).strip("-") for m in _AFFIX_NEG.finditer(low)]
     unlimited = low
     for r in _LIMIT_RE.values():
         unlimited = r.sub(" ", unlimited)
     comparisons = {k: [m.group(0) for m in r.finditer(unlimited)] for k, r in _COMPARE_RE.items()}
+    quantifiers = {k: [m.group(0) for m in r.finditer(low)] for k, r in _QUANT_RE.items()}
+    relations = {k: [m.group(0) for m in r.finditer(low)] for k, r in _RELATION_RE.items()}
     return Markers({k: v for k, v in limits.items() if v}, {k: v for k, v in urgency.items() if v},
-                   negations, {k: v for k, v in comparisons.items() if v})
+                   negations, {k: v for k, v in comparisons.items() if v},
+                   {k: v for k, v in quantifiers.items() if v}, {k: v for k, v in relations.items() if v},
+                   len(_SOFT_NEG.findall(low)))
 
 
 def _shown(words: list[str]) -> list[str]:
@@ -156,7 +233,7 @@ def findings(source: str, candidate: str) -> list[Finding]:
             message = (f"drops a negation: your fact says {quote(s.negations)} {times(len(s.negations))}, "
                        f"the rewrite {quote(c.negations)} {times(len(c.negations))}")
         out.append(Finding(Kind.NEGATION, tuple(dict.fromkeys(s.negations)), message, "markers"))
-    elif c.negations and not s.negations:
+    elif c.negations and not s.negations and len(c.negations) > s.soft_negations:
         out.append(Finding(Kind.NEGATION, tuple(dict.fromkeys(c.negations)),
                            f"adds the negation {quote(c.negations)}, which your fact does not say", "markers"))
     for name in LIMITS:
@@ -165,6 +242,21 @@ def findings(source: str, candidate: str) -> list[Finding]:
             out.append(_marker(kind, name, s.limits[name], added=False))
         elif name in c.limits and name not in s.limits and name not in _ADD_OK:
             out.append(_marker(kind, name, c.limits[name], added=True))
+    lexicon = _lexicon_classes(source)
+    for name in QUANTIFIERS:
+        if name in s.quantifiers and name not in c.quantifiers:
+            out.append(_marker(Kind.QUANTIFIER, name, s.quantifiers[name], added=False))
+        elif (name in c.quantifiers and name not in s.quantifiers and name not in _QUANT_ADD_OK
+              and name not in lexicon):
+            out.append(_marker(Kind.QUANTIFIER, name, c.quantifiers[name], added=True))
+    for name in RELATIONS:
+        if name in c.relations and name not in s.relations and name not in lexicon:
+            words = _shown(c.relations[name])
+            said = [w for other in RELATIONS if other in s.relations for w in s.relations[other]]
+            message = (f"says {quote(words)} where your fact says {quote(said)}: {_RELATION_NAMES[name]} "
+                       "is not the same thing" if said else
+                       f"adds {quote(words)}, which your fact does not say")
+            out.append(Finding(Kind.RELATION, tuple(dict.fromkeys(words + said)), message, "markers"))
     for name in COMPARISON:
         if name in s.comparisons and name not in c.comparisons:
             out.append(_marker(Kind.COMPARISON, name, s.comparisons[name], added=False))

@@ -126,6 +126,9 @@ def _pattern(kind: str, regex: str):
 
 # In priority order; each match masks its span for the later patterns.
 _PATTERNS = (
+    # "9 in 10 people", "85 out of 100": a share, the same as 90%, 85%
+    _pattern("ratio", rf"(?P<a>{N})\s+(?:out\s+of|in)\s+(?P<b>{N})(?![\d.])(?!\s*(?:-|to)\s*\d)"
+                      r"(?!\s*(?:seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|wks?|months?|years?|yrs?)\b)"),
     _pattern("freq_count_days", rf"(?P<n>{R})\s*(?:days?|nights?)\s*{PER}\s*(?P<p>week|month)\b"),
     _pattern("freq_count", rf"(?P<c>{COUNTR})(?:\s*(?:{PER}\s*(?P<p>{PERIOD})\b|(?P<a>{ADV})\b))?"),
     _pattern("freq_every_n", rf"every\s+(?P<n>other|{R})\s+(?P<p>{PERIOD})s?\b"),
@@ -138,6 +141,18 @@ _PATTERNS = (
     _pattern("number", r"(?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                        r"fifteen|twenty|thirty|forty|fifty|sixty|hundred)(?![a-z])"),
 )
+
+
+def _share(a: str, b: str) -> str | None:
+    """ "9", "10" -> "90"; None unless both are plain numbers and a <= b."""
+    try:
+        x, y = float(_num(a)), float(_num(b))
+    except ValueError:  # "few", "many"
+        return None
+    if not (0 < x <= y) or y < 2:
+        return None
+    value = 100 * x / y
+    return f"{value:g}" if value == int(value) else f"{round(value)}"
 
 
 def _freq_key(count: str, period: str | None, every: str = "1") -> str:
@@ -169,6 +184,11 @@ def extract(text: str) -> list[Quantity]:
                 q = Quantity("frequency", _freq_key("1", _period(g["p"]), every), span)
             elif kind in ("freq_each", "freq_adv"):
                 q = Quantity("frequency", _freq_key("1", _period(g.get("p") or g.get("a"))), span)
+            elif kind == "ratio":
+                share = _share(g["a"], g["b"])
+                if share is None:
+                    continue
+                q = Quantity("amount", f"{share} %", span)
             elif kind == "spf":
                 q = Quantity("spf", f"spf {_range(g['n'])}", span)
             elif kind == "measure":

@@ -55,3 +55,65 @@ def test_marker_changes(source, candidate, reason):
 ])
 def test_equivalent_markers(source, candidate):
     assert markers.check(source, candidate) == []
+
+
+@pytest.mark.parametrize("source,candidate,reason", [
+    ("Apply it to all of the skin.", "Apply it to the skin.", "drops 'all'"),
+    ("Check every toe web.", "Check the toe web.", "drops 'every'"),
+    ("Treatment clears most acne.", "Treatment clears acne.", "drops 'most'"),
+    ("Most patches fade.", "All patches fade.", "drops 'most'"),
+    ("Some creams contain mercury.", "They contain mercury.", "drops 'some'"),
+    ("Oral antibiotics are limited to 3 months.", "Oral antibiotics are used for 3 months.", "drops 'limited to'"),
+])
+def test_dropped_quantifiers(source, candidate, reason):
+    assert reason in markers.check(source, candidate)
+    assert any(f.kind.value == "quantifier" for f in markers.findings(source, candidate))
+
+
+@pytest.mark.parametrize("source,candidate", [
+    ("Apply it every day.", "Apply it daily."),  # a frequency, owned by the quantities check
+    ("Oral antibiotics are limited to 3 months.", "Antibiotic pills are used for only 3 months."),
+    ("Hives usually fade within 24 hours.", "Each one usually fades within 24 hours."),
+    ("Use the whole tube.", "Use all of the tube."),
+])
+def test_equivalent_quantifiers(source, candidate):
+    assert markers.check(source, candidate) == []
+
+
+@pytest.mark.parametrize("source,candidate,reason", [
+    ("Common triggers include stress.", "Common triggers include heat. They can be caused by stress.",
+     "says 'caused' where your fact says 'triggers': a cause is not the same thing"),
+    ("Stress can trigger flares.", "Stress causes psoriasis.",
+     "says 'causes' where your fact says 'trigger': a cause is not the same thing"),
+    ("Treatment controls psoriasis.", "Treatment cures psoriasis.", "adds 'cures', which your fact does not say"),
+    ("Sunscreen lowers the risk of skin cancer.", "Sunscreen prevents skin cancer.",
+     "says 'prevents' where your fact says 'risk': prevention is not the same thing"),
+])
+def test_relation_changed(source, candidate, reason):
+    assert reason in markers.check(source, candidate)
+
+
+@pytest.mark.parametrize("source,candidate", [
+    ("Stress can trigger flares.", "Stress can set off flares."),
+    ("Pregnancy can trigger or worsen melasma.", "Pregnancy can trigger melasma or make it worse."),
+    ("Impetigo is a bacterial skin infection.", "Impetigo is a skin infection caused by germs."),
+    ("Acne is not caused by dirt.", "Dirt does not cause acne."),
+])
+def test_same_relation(source, candidate):
+    from handouts.checks.paraphrase import canonical
+
+    assert markers.check(canonical(source), canonical(candidate)) == []
+
+
+@pytest.mark.parametrize("source,candidate", [
+    ("Lesions look dark brown rather than red.", "Lesions look dark brown, not red."),
+    ("Use a fragrance-free cleanser.", "Use a cleanser with no fragrance."),
+    ("Take a non-drowsy antihistamine.", "Take an antihistamine that does not make you drowsy."),
+    ("Hydroquinone is avoided in pregnancy.", "Do not use hydroquinone in pregnancy."),
+])
+def test_negation_said_another_way(source, candidate):
+    assert markers.check(source, candidate) == []
+
+
+def test_affix_negation_must_be_kept():
+    assert markers.check("Use a fragrance-free cleanser.", "Use a cleanser.") == ["drops the negation 'free'"]

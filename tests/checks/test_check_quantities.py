@@ -74,3 +74,18 @@ def test_once_as_a_conjunction_is_not_a_count():
 
 def test_one_as_a_pronoun_is_not_a_number():
     assert keys("Acne is one of the most common skin problems.") == []
+
+
+@pytest.mark.parametrize("a,b", [
+    ("About 90% of patients are women.", "About 9 in 10 patients are women."),
+    ("Acne affects about 85% of people.", "About 85 out of 100 people get acne."),
+    ("About 30% develop arthritis.", "About three in ten get arthritis."),
+])
+def test_share_as_a_frequency_is_the_same_figure(a, b):
+    assert quantities.check(a, b) == []
+
+
+def test_share_as_a_wrong_frequency_is_refused():
+    assert quantities.check("About 90% of patients are women.", "About 9 in 100 patients are women.") == [
+        "changes the amount or strength '90%' to '9 in 100'"]
+    assert keys("Repeat in 1 week.") == ["1 week"]

@@ -1,0 +1,232 @@
+"""Broken English the meaning checks cannot see: no verb, a doubled word, a wrong a/an,
+and a pronoun that points at the wrong thing or at nothing.
+
+Each fault counts only if the rewrite has it and its source does not (a clinician's own
+heading-like fact may have no verb). Offline and deterministic: word classes come from
+`lemminflect`'s shipped dictionary, sounds from the CMU Pronouncing Dictionary.
+
+- no verb: a sentence with no finite verb ("Dupilumab, an injection every 2 to 4 weeks
+  for moderate eczema.") is a fragment, not an instruction;
+- doubled word: "hair hair roots", "the the";
+- a/an: "a itchy rash", "an topical", and an article before another determiner
+  ("an another choice", "an a common skin cancer");
+- pronoun: a rewrite that starts with "It"/"They" (its referent is in another fact), or
+  that splits off a "which" clause as a new sentence starting with a pronoun, which then
+  reads as the previous sentence's subject ("... upadacitinib and abrocitinib. They need
+  blood test monitoring." now says every option needs blood tests).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from handouts.checks.findings import Finding, Kind
+from handouts.lexicon import normalize
+
+_SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]*[A-Z0-9])")
+_WORD = re.compile(r"[A-Za-z]+(?:['\u2019][a-z]+)?|\d+(?:[.,]\d+)*%?")
+
+_AUX = frozenset("is are was were be been being am can could may might must should will would shall "
+                 "do does did has have had".split())
+_DETERMINERS = frozenset("a an the this that these those my your his her its our their some many most few "
+                         "all any each every no several both another other such".split())
+_PREPOSITIONS = frozenset("of for with in on at to from by into onto over under about after before during "
+                          "between through without within per via than like as".split())
+_PRONOUNS = frozenset("i you he she it we they who which that".split())
+_REFERRING = frozenset({"it", "its", "they", "them", "their", "this", "these", "those", "he", "she"})
+_DUMMY_IT = re.compile(
+    r"^it\s+(?:(?:is|was|will be|can be|may be|might be|would be)\s+(?:not\s+)?(?:very\s+|quite\s+|also\s+)?"
+    r"[a-z]+\s+(?:to|for|that)\b|(?:can\s+|may\s+|might\s+|will\s+|usually\s+|often\s+|also\s+)?takes?\b)")
+_VOWEL_PHONES = ("AA", "AE", "AH", "AO", "AW", "AY", "EH", "ER", "EY", "IH", "IY", "OW", "OY", "UH", "UW")
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(text.strip()) if s.strip()]
+
+
+def _words(sentence: str) -> list[str]:
+    return [w.lower().replace("\u2019", "'") for w in _WORD.findall(sentence)]
+
+
+@lru_cache(maxsize=65536)
+def _readings(word: str) -> dict[str, tuple[str, ...]]:
+    import lemminflect
+
+    return lemminflect.getAllLemmas(word)
+
+
+@lru_cache(maxsize=65536)
+def _verb_form(word: str) -> str:
+    """How `word` can be a verb: "base", "s" (3rd person), "ed" (past or participle),
+    "past" (past only: "took"), "ing", or "" (never a verb)."""
+    import lemminflect
+
+    lemmas = _readings(word).get("VERB", ())
+    for lemma in lemmas:
+        if word == lemma:
+            return "base"
+        if word in lemminflect.getInflection(lemma, "VBZ"):
+            return "s"
+        past, part = lemminflect.getInflection(lemma, "VBD"), lemminflect.getInflection(lemma, "VBN")
+        if word in past and word not in part:
+            return "past"
+        if word in past or word in part:
+            return "ed"
+        if word in lemminflect.getInflection(lemma, "VBG"):
+            return "ing"
+    return ""
+
+
+def _has_finite_verb(sentence: str) -> bool:
+    """Permissive on purpose: only a sentence that surely has no finite verb is refused."""
+    words = [w for w in _words(normalize(sentence)) if not w[0].isdigit()]
+    if not words:
+        return True
+    for i, w in enumerate(words):
+        prev = words[i - 1] if i else ""
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if w in _AUX:
+            return True
+        form = _verb_form(w)
+        if not form or form == "ing":
+            continue
+        if i == 0 and form == "base":
+            return True  # an instruction: "Use", "Apply", "Wash"
+        if i == 0 and form == "s" and "NOUN" not in _readings(w):
+            return False  # "Reduces bumps and redness.": a verb with no subject
+        if prev in _PRONOUNS or (i == 1 and prev in ("this", "that", "these", "those")):
+            if form in ("s", "past", "ed", "base"):
+                return True  # "It kills", "This keeps", "They need"
+        if prev in _DETERMINERS or prev in _PREPOSITIONS or (prev and prev[0].isdigit()):
+            continue  # "the spots", "for most hives", "2 weeks": a noun
+        if form == "ed" and nxt in ("by", "from"):
+            continue  # "controlled by", "approved from": a participle
+        if form in ("s", "past", "ed") or (form == "base" and prev and prev not in _DETERMINERS):
+            return True
+    return False
+
+
+def _verbless(text: str) -> list[str]:
+    return [s for s in sentences(text) if re.search(r"[A-Za-z]{2}", s) and not _has_finite_verb(s)]
+
+
+def _doubled(text: str) -> list[str]:
+    words = _words(text)
+    return [f"{a} {b}" for a, b in zip(words, words[1:]) if a == b and a.isalpha()]
+
+
+@lru_cache(maxsize=1)
+def _phones() -> dict[str, list[list[str]]]:
+    from handouts.checks.readability import cmu_dict
+
+    return cmu_dict()
+
+
+def _wants_an(word: str) -> bool | None:
+    """True if `word` starts with a vowel sound, False if not, None if unknown."""
+    if word[0].isdigit():
+        digits = re.match(r"\d+", word).group(0)
+        return digits.startswith("8") or digits in ("11", "18") or (len(digits) in (5, 6) and digits[:2] in ("11", "18"))
+    if word.isupper() and len(word) > 1:
+        return None  # an abbreviation: said as letters or as a word, cannot tell
+    prons = _phones().get(word.lower())
+    if not prons:
+        return None
+    starts = {p[0].startswith(_VOWEL_PHONES) for p in prons}
+    return starts.pop() if len(starts) == 1 else None
+
+
+_ARTICLE = re.compile(r"\b([Aa]n?)\s+([A-Za-z0-9][A-Za-z0-9'\u2019]*)")
+
+
+def _article_errors(text: str) -> list[str]:
+    out = []
+    for m in _ARTICLE.finditer(text):
+        if m.group(1) == "A" and re.search(r"[a-z0-9,]\s+$", text[:m.start()]):
+            continue  # "vitamin A is", "hepatitis A": a name, not an article
+        article, word = m.group(1).lower(), m.group(2)
+        low = word.lower()
+        if low in _DETERMINERS and low not in ("few", "many", "most", "such"):
+            out.append(f"{article} {word}")  # "an another", "a the", "an a"
+            continue
+        want = _wants_an(word)
+        if want is None:
+            continue
+        if (article == "an") != want:
+            out.append(f"{article} {word}")
+    return out
+
+
+def _first_word(sentence: str) -> str:
+    words = _words(normalize(sentence))
+    return words[0] if words else ""
+
+
+def _pronoun_faults(source: str, candidate: str) -> list[str]:
+    cand, src = sentences(candidate), sentences(source)
+    if not cand:
+        return []
+    out = []
+    first = _first_word(cand[0])
+    if first in _REFERRING and _first_word(src[0] if src else "") not in _REFERRING \
+            and not _DUMMY_IT.match(normalize(cand[0])):
+        out.append(cand[0].split()[0])
+    # a "which" clause about a noun that is not the subject, split off as a new sentence
+    split_which = [m for m in re.finditer(r",\s*which\b", normalize(source))
+                   if len(_words(normalize(source)[:m.start()].split(".")[-1])) > 4]
+    if split_which and "which" not in _words(normalize(candidate)):
+        for s in cand[1:]:
+            w = _first_word(s)
+            if w in _REFERRING and not _DUMMY_IT.match(normalize(s)):
+                out.append(s.split()[0])
+                break
+    return out
+
+
+_PREDICATE = re.compile(r"\b([a-z]+)\s+(?:is|are|was|were|gets?|becomes?|looks?|feels?|stays?|turns?)\s+"
+                        r"(?:not\s+|very\s+|too\s+|still\s+)?([a-z]+)\b")
+_PERSONS = frozenset("you i we he she people patients children child adults women men baby babies".split())
+
+
+def _person_for_thing(source: str, candidate: str) -> list[tuple[str, str]]:
+    """ "when you are clear" where the fact says "when the skin is clear": a state of a body
+    part or a rash said of the person. Returns (rewrite phrase, source phrase) pairs."""
+    src = [(m.group(1), m.group(2), m.group(0)) for m in _PREDICATE.finditer(normalize(source))]
+    out = []
+    for m in _PREDICATE.finditer(normalize(candidate)):
+        subj, adj = m.group(1), m.group(2)
+        if subj not in _PERSONS:
+            continue
+        things = [phrase for s, a, phrase in src if a == adj and s not in _PERSONS]
+        persons = [1 for s, a, _ in src if a == adj and s in _PERSONS]
+        if things and not persons:
+            out.append((m.group(0), things[0]))
+    return out
+
+
+def findings(source: str, candidate: str) -> list[Finding]:
+    out = []
+    for said, meant in _person_for_thing(source, candidate):
+        out.append(Finding(Kind.SUBJECT, (said, meant),
+                           f"says '{said}' where your fact says '{meant}'", "english"))
+    extra = len(_verbless(candidate)) - len(_verbless(source))
+    if extra > 0:
+        bad = [s for s in _verbless(candidate) if s not in _verbless(source)][:extra] or _verbless(candidate)[:1]
+        out.append(Finding(Kind.NO_VERB, tuple(bad),
+                           f"has no verb in '{bad[0]}'" + (f" (and {extra - 1} more)" if extra > 1 else ""),
+                           "english"))
+    doubled = [d for d in dict.fromkeys(_doubled(candidate)) if d not in _doubled(source)]
+    for d in doubled:
+        out.append(Finding(Kind.DOUBLED_WORD, (d,), f"repeats a word: '{d}'", "english"))
+    articles = [a for a in dict.fromkeys(_article_errors(candidate)) if a not in _article_errors(source)]
+    for a in articles:
+        out.append(Finding(Kind.ARTICLE, (a,), f"has a wrong 'a' or 'an': '{a}'", "english"))
+    for p in _pronoun_faults(source, candidate):
+        out.append(Finding(Kind.PRONOUN, (p,),
+                           f"starts a sentence with '{p}', and it is not clear what '{p}' means", "english"))
+    return out
+
+
+def check(source: str, candidate: str) -> list[str]:
+    return [f.message for f in findings(source, candidate)]

@@ -1,0 +1,105 @@
+"""Broken English: no verb, doubled word, a/an, pronouns, a person for a thing."""
+
+from __future__ import annotations
+
+import pytest
+
+from handouts.checks import Kind, check_rewrite, english
+
+
+def kinds(source, candidate):
+    return [f.kind for f in english.findings(source, candidate)]
+
+
+def test_sentence_without_a_verb_is_refused():
+    src = ("Dupilumab, an injection every 2 to 4 weeks approved from 6 months of age, treats moderate to "
+           "severe eczema not controlled by topical treatment.")
+    cand = ("Dupilumab, an injection every 2 to 4 weeks approved from 6 months of age for moderate to "
+            "severe eczema not controlled by topical treatment.")
+    assert english.check(src, cand) == [f"has no verb in '{cand}'"]
+    assert kinds("Clobetasol 0.05% ointment is used twice daily.", "Clobetasol 0.05% ointment twice daily.") == [
+        Kind.NO_VERB]
+    assert kinds("Metronidazole gel applied once daily reduces bumps.",
+                 "Metronidazole gel applied once daily. Reduces bumps.") == [Kind.NO_VERB]
+
+
+@pytest.mark.parametrize("text", [
+    "Use the retinoid at night.",
+    "It kills acne germs.",
+    "This keeps new acne from forming.",
+    "Most treatments take 4 to 6 weeks to clear acne.",
+    "Hives are itchy, raised welts.",
+    "Acne often lasts into adult life.",
+    "Scratching makes the inflammation worse.",
+    "Azelaic acid 15-20%, put on twice a day, can be used instead of hydroquinone.",
+    "If treated skin turns blue-black or gray, stop hydroquinone and see a dermatologist.",
+])
+def test_sentences_with_a_verb_pass(text):
+    assert english._has_finite_verb(text)
+    assert Kind.NO_VERB not in kinds("A fact.", text)
+
+
+def test_a_source_without_a_verb_allows_one_in_the_rewrite():
+    assert english.check("Dupilumab: an injection every 2 weeks.", "Dupilumab: a shot every 2 weeks.") == []
+
+
+@pytest.mark.parametrize("candidate,word", [
+    ("Small bumps around hair hair roots are common.", "hair hair"),
+    ("Wash the the face.", "the the"),
+])
+def test_doubled_word(candidate, word):
+    assert english.check("Small bumps are common.", candidate) == [f"repeats a word: '{word}'"]
+
+
+@pytest.mark.parametrize("candidate,bad", [
+    ("Azelaic acid is an another choice to hydroquinone.", "an another"),
+    ("Basal cell carcinoma is an a common skin cancer.", "an a"),
+    ("Eczema is a itchy skin disease.", "a itchy"),
+    ("An topical retinoid is first-line.", "An topical"),
+    ("Use a 8-week course.", "a 8"),
+])
+def test_article_errors(candidate, bad):
+    assert english.check("A fact.", candidate) == [f"has a wrong 'a' or 'an': '{bad.lower()}'"]
+
+
+@pytest.mark.parametrize("text", [
+    "Wait an hour.", "Use a one-time dose.", "Use a UV lamp.", "Take an 8-week course.",
+    "Vitamin A is in the cream.", "Use a university clinic.", "Use an SPF 30 sunscreen.",
+])
+def test_correct_articles_pass(text):
+    assert english.check("A fact.", text) == []
+
+
+def test_pronoun_with_no_referent_in_the_rewrite():
+    src = "Methotrexate and cyclosporine, which need regular blood tests, are options for severe psoriasis."
+    cand = "They need regular blood tests. Methotrexate and cyclosporine are options for severe psoriasis."
+    assert english.check(src, cand) == ["starts a sentence with 'They', and it is not clear what 'They' means"]
+
+
+def test_which_clause_split_off_as_a_pronoun_sentence():
+    src = ("Other options for severe eczema include narrowband UVB phototherapy and the oral JAK inhibitors "
+           "upadacitinib and abrocitinib, which need blood test monitoring.")
+    cand = ("Other options for severe eczema include narrowband UVB phototherapy and the oral JAK inhibitors "
+            "upadacitinib and abrocitinib. They need blood test monitoring.")
+    assert kinds(src, cand) == [Kind.PRONOUN]
+    # a "which" right after the subject may become "It": the subject is what "It" means
+    assert english.check("Azelaic acid 15-20%, which is safe in pregnancy, fades dark spots.",
+                         "Azelaic acid 15-20% fades dark spots. It is safe in pregnancy.") == []
+
+
+@pytest.mark.parametrize("source,candidate", [
+    ("Acne affects about 85% of people aged 12 to 24 and often persists into adulthood.",
+     "Acne affects about 85% of people aged 12 to 24. It often persists into adulthood."),
+    ("It often occurs with asthma, and it is not contagious.", "It often occurs with asthma. It is not contagious."),
+    ("Melasma often returns.", "It is common for melasma to return."),
+])
+def test_pronouns_that_are_clear_pass(source, candidate):
+    assert english.check(source, candidate) == []
+
+
+def test_a_state_of_the_skin_said_of_the_person():
+    src = "Apply the cream to all of the skin daily, including when the skin is clear."
+    v = check_rewrite(src, "Apply the cream to all of the skin daily, including when you are clear.")
+    assert v.reasons == ("says 'you are clear' where your fact says 'skin is clear'",)
+    assert v.findings[0].kind is Kind.SUBJECT
+    assert check_rewrite(src, "Put the cream on all of your skin every day, even when your skin is clear.").accepted
