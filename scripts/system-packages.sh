@@ -3,12 +3,14 @@
 #   scripts/system-packages.sh         the main job: WeasyPrint's libraries and the PDF font
 #   scripts/system-packages.sh --test  also what only the tests need: headless Chromium,
 #                                      poppler (PDF to PNG), Java (Nu HTML checker), npm,
+#                                      nginx and LinkChecker (the deployment crawl; nginx is
+#                                      only started by that test, on 127.0.0.1),
 #                                      and axe-core from npm into tests/node_modules
 set -e
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
 pkgs="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
 if [ "$1" = "--test" ]; then
-  pkgs="$pkgs chromium poppler-utils default-jre-headless npm"
+  pkgs="$pkgs chromium poppler-utils default-jre-headless npm nginx linkchecker"
 fi
 missing=""
 for p in $pkgs; do
