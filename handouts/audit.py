@@ -267,4 +267,10 @@ def format_event(entry: dict) -> str:
         what = f"content {str(entry.get('content_sha256', ''))[:12]}"
     else:
         what = ""
-    return f"{entry.get('n', ''):>5}  {entry.get('ts', '')}  {kind:<8} {what}".rstrip()
+    line = f"{entry.get('n', ''):>5}  {entry.get('ts', '')}  {kind:<8} {what}".rstrip()
+    acks = rec.get("acknowledgements") or entry.get("acknowledged") or []
+    for a in acks if isinstance(acks, list) else []:
+        if isinstance(a, dict):
+            line += (f"\n{'':>5}  {'':<20}  {'':<8} acknowledged by {a.get('by', '')} at {a.get('at', '')}: "
+                     f"{a.get('fact', '')}: {a.get('finding', '')}")
+    return line

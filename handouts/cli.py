@@ -139,17 +139,19 @@ def check(ids, root):
     Example:
         handouts check eczema
     """
-    from handouts.checks import format_report_table
+    from handouts.service import state_label
 
     project, sheets = pipeline.load(root, list(ids) or None)
     reports = pipeline.check(project, sheets)
+    states = pipeline.statuses(project, sheets, reports)
+    live = pipeline.published_ids(project, states)
     failed = False
     for sheet in sheets:
         rep = reports.get(sheet.id)
         if rep is None:
             click.echo(f"{sheet.id}: no draft yet; run `handouts draft {sheet.id}`")
             continue
-        click.echo(format_report_table(rep))
+        click.echo(_report_text(rep, state_label(states[sheet.id], sheet.id in live)))
         click.echo()
         failed |= not rep.passed
     click.echo(f"{len(sheets)} sheet(s) valid.")
@@ -166,6 +168,8 @@ def status(root, as_json):
     reports = pipeline.check(project, sheets, save=False)  # read-only
     states = pipeline.statuses(project, sheets, reports)
     live_ids = pipeline.published_ids(project, states)
+    from handouts.service import state_label
+
     if as_json:
         out = []
         for s in sheets:
@@ -173,7 +177,7 @@ def status(root, as_json):
             a = st.approval
             live = s.id in live_ids
             out.append({
-                "id": s.id, "state": "published" if live else st.state.value, "reason": st.reason,
+                "id": s.id, "state": state_label(st, live), "reason": st.reason,
                 "publishable": st.is_publishable(), "review_flag": st.review_flag,
                 "review_due": st.review_due.isoformat() if st.review_due else None,
                 "grade": asdict(reports[s.id].grade) if s.id in reports else None,
@@ -191,42 +195,138 @@ def status(root, as_json):
     click.echo(_table(table, ["handout", "state", "grade", "review due", "reason"]))
 
 
+def _report_text(report, state: str) -> str:
+    """The check report table, headed with the shared words: passed / passed with warnings / checks failed."""
+    from handouts.checks import format_report_table
+    from handouts.service import check_verdict
+
+    table = format_report_table(report).split("\n", 1)
+    head = f"{report.id}: {check_verdict(report)}; state: {state}"
+    return head + ("\n" + table[1] if len(table) > 1 else "")
+
+
+def _content_text(draft) -> str:
+    """Everything under the content hash, as the patient will read it: what an approval signs."""
+    lines = [f"{draft.title} ({draft.id})"]
+    lines.append("Also called: " + (", ".join(draft.also_called) if draft.also_called else "(none)"))
+    lines += ["", "Summary", f"  {draft.summary.text}"]
+    for sec in draft.sections:
+        lines += ["", sec.heading]
+        lines += [f"  - {f.text}" for f in sec.facts]
+    lines += ["", "Words to know"]
+    lines += [f"  {term}: {meaning}" for term, meaning in sorted(draft.glossary.items())] or ["  (none)"]
+    lines += ["", "References"]
+    lines += [f"  {i}. {r}" for i, r in enumerate(draft.references, 1)]
+    return "\n".join(lines)
+
+
+def _acknowledge(findings, given: list[str], what: str) -> list[str]:
+    """Ask about each finding not acknowledged on the command line; Abort if one is declined."""
+    from handouts.service import plain_message
+
+    keys = list(given)
+    missing = [f for f in findings if f.key not in keys]
+    if missing:
+        click.echo(f"{what}: the checks found, in clinician-written text:")
+        for f in findings:
+            click.echo(f"  [{f.key}] {f.fact}: {plain_message(f)}")
+    for f in missing:
+        click.confirm(f"Acknowledge [{f.key}] ({f.fact}: {plain_message(f)}) as written?", abort=True)
+        keys.append(f.key)
+    return keys
+
+
+SHA_OPTION = click.option("--sha256", "expected", default=None, metavar="HASH",
+                          help="Act only if the content's SHA-256 is still HASH (the text you read).")
+ACK_OPTION = click.option("--acknowledge", "acks", multiple=True, metavar="KEY",
+                          help="Acknowledge one finding on clinician-written text by its [key]; repeat for each. "
+                               "Without it you are asked about each finding.")
+
+
 @cli.command()
 @click.argument("handout_id")
 @ROOT_OPTION
 @click.option("--reviewer", required=True, help='Printed name and credentials: "Dana Reyes, MD, FAAD".')
+@SHA_OPTION
+@ACK_OPTION
 @click.option("--yes", is_flag=True, help='Confirm the meaning "approved for publication" without asking.')
-def approve(handout_id, root, reviewer, yes):
-    """Sign off a handout's exact current text for publication.
+def approve(handout_id, root, reviewer, expected, acks, yes):
+    """Sign off a handout's exact text for publication.
 
-    The approval records your printed name, the UTC time, the meaning and the
-    SHA-256 of the exact content. Any later change to the sheet or the draft voids it.
+    Prints everything that is signed (title, also-called names, summary,
+    headings, every point, words to know, references) and its SHA-256, then
+    asks you to acknowledge each finding on clinician-written text and to
+    confirm the meaning. The approval binds to the text shown: if the draft
+    changes before you confirm, nothing is signed. Machine text that fails its
+    checks is never approved.
 
     \b
     Example:
-        handouts approve acne --reviewer "Dana Reyes, MD, FAAD" --yes
+        handouts approve acne --reviewer "Dana Reyes, MD, FAAD"
+        handouts approve acne --reviewer "Dana Reyes, MD, FAAD" --sha256 3f2a... --acknowledge 9c1e04b2aa --yes
     """
     from handouts import signoff
+    from handouts.service import Service, state_label
 
-    project, sheets = pipeline.load(root, [handout_id])
-    sheet = sheets[0]
-    d = pipeline.read_draft(project, handout_id)
-    if d is None:
+    project, _ = pipeline.load(root, [handout_id])
+    svc = Service(project)
+    snap = svc.load(handout_id)
+    if snap.draft is None:
         raise HandoutsError(f"{handout_id}: no draft to approve; run `handouts draft {handout_id}` first")
-    pipeline.record_hand_edits(project, d)
-    report = pipeline.check_draft(project, sheet, d)
+    acks = list(acks)
     if not yes:
-        from handouts.checks import format_report_table
-
-        click.echo(format_report_table(report))
-        click.echo(f"\nRead the full text in drafts/{handout_id}.yaml or with `handouts review`.")
-        click.echo(f'You are signing "{d.title}" ({d.content_sha256()[:12]}) with the meaning: '
-                   f'"{signoff.MEANING}".')
+        click.echo(_content_text(snap.draft))
+        click.echo(f"\nContent SHA-256: {snap.content_sha256}\n")
+        if snap.report is not None:
+            click.echo(_report_text(snap.report, state_label(snap.status, snap.published)))
+        click.echo()
+        acks = _acknowledge(snap.to_acknowledge(), acks, handout_id)
+        click.echo(f'You are signing the text above, "{snap.draft.title}" ({snap.content_sha256[:12]}), '
+                   f'with the meaning: "{signoff.MEANING}".')
         click.confirm("Do you confirm?", abort=True)
-    a = signoff.approve(project, handout_id, reviewer, draft=d, sheet_sha256=sheet.sha256,
-                        provenance=pipeline.provenance_for(project, handout_id), report=report)
+    a = svc.approve(handout_id, reviewer, expected_content_sha256=expected or snap.content_sha256,
+                    acknowledged=acks)
     click.echo(f"{handout_id}: approved by {a.reviewer}, {a.credentials} at {a.signed_at} "
                f"({a.meaning}); content {a.content_sha256[:12]}. Run `handouts build` to publish.")
+
+
+@cli.command()
+@click.argument("handout_id")
+@click.argument("fact_id")
+@click.argument("text")
+@ROOT_OPTION
+@click.option("--reviewer", required=True, help='Printed name and credentials: "Dana Reyes, MD, FAAD".')
+@SHA_OPTION
+@ACK_OPTION
+def edit(handout_id, fact_id, text, root, reviewer, expected, acks):
+    """Write one fact's patient text yourself (a clinician edit).
+
+    Your text is checked against the fact. Each finding is listed with a [key];
+    the text is saved once you acknowledge every one (here, or with
+    --acknowledge KEY). The edit and the acknowledgements are logged, and any
+    earlier approval no longer applies.
+
+    \b
+    Example:
+        handouts edit acne summary "Acne is a common skin problem." --reviewer "Dana Reyes, MD, FAAD"
+    """
+    from handouts.service import Service
+
+    project, _ = pipeline.load(root, [handout_id])
+    svc = Service(project)
+    result = svc.edit(handout_id, fact_id, text, reviewer, expected_content_sha256=expected, acknowledged=acks)
+    if result.outcome == "needs acknowledgement":
+        keys = _acknowledge(result.findings, list(acks), f"{handout_id}: {fact_id}")
+        result = svc.edit(handout_id, fact_id, text, reviewer, expected_content_sha256=expected, acknowledged=keys)
+    if result.outcome == "unchanged":
+        click.echo(f"{handout_id}: {fact_id}: the text is unchanged; nothing was saved.")
+        return
+    if result.outcome != "saved":
+        raise HandoutsError(f"{handout_id}: {fact_id}: not saved; acknowledge each finding")
+    n = len(result.findings)
+    click.echo(f"{handout_id}: {fact_id}: saved as a clinician edit" +
+               (f" with {n} finding(s) acknowledged" if n else "") +
+               "; logged. Any earlier approval no longer applies.")
 
 
 @cli.command()
@@ -234,15 +334,13 @@ def approve(handout_id, root, reviewer, yes):
 @ROOT_OPTION
 @click.option("--reviewer", required=True, help='Printed name and credentials.')
 @click.option("--reason", required=True, help="What must change.")
-def reject(handout_id, root, reviewer, reason):
+@SHA_OPTION
+def reject(handout_id, root, reviewer, reason, expected):
     """Request changes to a handout; the reason is kept with the draft."""
-    from handouts import signoff
+    from handouts.service import Service
 
     project, _ = pipeline.load(root, [handout_id])
-    d = pipeline.read_draft(project, handout_id)
-    if d is None:
-        raise HandoutsError(f"{handout_id}: no draft yet; run `handouts draft {handout_id}` first")
-    signoff.reject(project, handout_id, reviewer, reason, draft=d)
+    Service(project).reject(handout_id, reviewer, reason, expected_content_sha256=expected)
     click.echo(f"{handout_id}: changes requested by {reviewer}: {reason}")
 
 
@@ -253,10 +351,10 @@ def reject(handout_id, root, reviewer, reason):
 @click.option("--reason", required=True, help="Why it is retired.")
 def retire(handout_id, root, reviewer, reason):
     """Withdraw a handout from the site for good; its history stays."""
-    from handouts import signoff
+    from handouts.service import Service
 
     project, _ = pipeline.load(root, [handout_id])
-    signoff.retire(project, handout_id, reviewer, reason)
+    Service(project).retire(handout_id, reviewer, reason)
     click.echo(f"{handout_id}: retired. Run `handouts build` to remove it from the site.")
 
 

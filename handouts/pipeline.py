@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from handouts import audit, memo, signoff
+from handouts import audit, memo, service, signoff
 from handouts.config import Project, load_project
 from handouts.drafts import (
     Draft,
@@ -34,6 +34,7 @@ from handouts.drafts import (
     load_provenance,
     provenance_path,
     report_path,
+    save_draft,
     save_json,
     save_provenance,
 )
@@ -126,12 +127,13 @@ def draft_all(project: Project, sheets: list[Sheet], drafter: "Drafter") -> dict
             _count_unchanged(drafter.stats, out[sheet.id])
             continue
         old = load_draft(project.drafts, sheet.id)
+        if old is not None:
+            record_hand_edits(project, old)  # logged before redrafting; the drafter keeps them
         old_prov = load_provenance(project.drafts, sheet.id)
         new, prov = drafter.draft_sheet(
             sheet, old, old_prov,
             save_partial=lambda p: save_provenance(project.drafts, p),
         )
-        _log_file_edits(project, new, old_prov)
         if prov != old_prov:
             save_provenance(project.drafts, prov)
         text = dump_draft(new)
@@ -210,43 +212,47 @@ def _editor(handout_id: str) -> str:
     return f"{who} (edited drafts/{handout_id}.yaml)"
 
 
-def _log_file_edits(project: Project, new: Draft, old_prov: Provenance) -> None:
-    """Edits a reviewer made in drafts/ID.yaml by hand are logged once, when first seen."""
-    for f in new.facts():
-        before = old_prov.facts.get(f.fact_id)
-        if f.origin is Origin.EDITED and not (before and before.edited_by_clinician):
-            signoff.record_edit(project, new.id, _editor(new.id), f.fact_id,
-                                before.chosen_text if before else "", f.text)
-
-
 def record_hand_edits(project: Project, draft: Draft) -> None:
     """Log hand edits of drafts/ID.yaml before anything is checked or signed.
 
     A text that differs from what drafting chose, and was not logged yet, is an
-    edit: it is logged once and recorded in provenance as a clinician edit.
+    edit: it is logged once, recorded in provenance as a clinician edit and
+    marked one in the draft (so its findings are shown for acknowledgement, not
+    refused as machine text). The one place hand edits are logged: `draft`,
+    `check` and the sign-off service (page and CLI) all call it.
     """
-    prov = load_provenance(project.drafts, draft.id)
-    changed = False
-    for f in draft.facts():
-        rec = prov.facts.get(f.fact_id)
-        if rec is None or rec.edited_by_clinician or rec.chosen_text in ("", f.text):
-            continue
-        signoff.record_edit(project, draft.id, _editor(draft.id), f.fact_id, rec.chosen_text, f.text)
-        rec.origin, rec.chosen_text, rec.changes = Origin.EDITED, f.text, []
-        rec.edited_by_clinician, rec.edited_by = True, _editor(draft.id)
-        changed = True
-    if changed:
-        save_provenance(project.drafts, prov)
+    with audit.lock(project):
+        prov = load_provenance(project.drafts, draft.id)
+        changed = False
+        for f in draft.facts():
+            rec = prov.facts.get(f.fact_id)
+            if rec is None or rec.edited_by_clinician or rec.chosen_text in ("", f.text):
+                continue
+            signoff.record_edit(project, draft.id, _editor(draft.id), f.fact_id, rec.chosen_text, f.text)
+            rec.origin, rec.chosen_text, rec.changes = Origin.EDITED, f.text, []
+            rec.edited_by_clinician, rec.edited_by = True, _editor(draft.id)
+            f.origin, f.changes = Origin.EDITED, []
+            changed = True
+        if changed:
+            save_provenance(project.drafts, prov)
+            save_draft(project.drafts, draft)
 
 
-def check_draft(project: Project, sheet: Sheet, draft: Draft) -> "Report":
+def check_draft(project: Project, sheet: Sheet, draft: Draft, *, check_rewrite=None) -> "Report":
     """Every check on one draft. Pure apart from reading nothing: no model, no files.
+
+    A fact's text that does not match its source is an error when the machine
+    made it (it can never be approved) and a finding to acknowledge when a
+    clinician wrote it (shown; the signer acknowledges it on the record).
 
     Memoised (handouts.memo, kind "report") by the draft, the sheet, the target grade
     and the checks' code and data: a report is computed once per distinct input.
+    A scripted `check_rewrite` (tests) bypasses the memo.
     """
     from handouts.checks.handout import Report
 
+    if check_rewrite is not None:
+        return _check_draft(project, sheet, draft, check_rewrite)
     m = memo.for_project(project)
     k = memo.key("report", dataclasses.asdict(draft), _sheet_fingerprint(sheet),
                  project.settings.readability.target_grade)
@@ -258,10 +264,11 @@ def check_draft(project: Project, sheet: Sheet, draft: Draft) -> "Report":
     return report
 
 
-def _check_draft(project: Project, sheet: Sheet, draft: Draft) -> "Report":
+def _check_draft(project: Project, sheet: Sheet, draft: Draft, check_rewrite=None) -> "Report":
     from handouts import checks
 
     checks.use_memo(memo.for_project(project))
+    check_rewrite = check_rewrite or checks.check_rewrite
     report = checks.handout_report(draft, target_grade=project.settings.readability.target_grade)
     stale = draft.sheet_sha256 != sheet.sha256
     if stale:
@@ -279,11 +286,9 @@ def _check_draft(project: Project, sheet: Sheet, draft: Draft) -> "Report":
             report.add("error", "stale", f"{f.fact_id}: `source:` in drafts/{sheet.id}.yaml differs from "
                                          f"the sheet; run `handouts draft {sheet.id}`", f.fact_id)
             continue
-        verdict = checks.check_rewrite(f.source, f.text, section=src.section, glossary=sheet.glossary)
+        verdict = check_rewrite(f.source, f.text, section=src.section, glossary=sheet.glossary)
         if not verdict.accepted:
-            report.add("error", "faithfulness",
-                       f"{f.fact_id} ({f.origin.value}) does not match its source: " + "; ".join(verdict.reasons),
-                       f.fact_id)
+            report.findings += service.fact_findings(f.fact_id, f.text, verdict, origin=f.origin)
     return report
 
 
@@ -347,7 +352,7 @@ def rows(sheets: list[Sheet], states: dict, reports: dict, published: set[str]) 
     out = []
     for s in sheets:
         st = states[s.id]
-        state = "published" if s.id in published else st.state.value
+        state = service.state_label(st, s.id in published)
         reason = st.reason
         if st.review_flag:
             reason = f"{st.review_flag}: {reason}" if reason else st.review_flag

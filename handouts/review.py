@@ -18,8 +18,9 @@ form post must carry this server's CSRF token and, when the browser sends one,
 a matching Origin. Everything shown is escaped (Jinja2 autoescape); pages load
 no script and forbid framing (Content-Security-Policy).
 
-The page needs drafts, sheet hashes, check reports and provenance; a Loader
-supplies them. The default reads the project's files and re-runs the checks.
+Everything it shows and does goes through the one sign-off service
+(handouts.service), the same one the CLI uses, so the same actions give the
+same audit events.
 """
 
 from __future__ import annotations
@@ -38,12 +39,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
-from handouts import audit, signoff
-from handouts.checks.handout import Finding, Report
-from handouts.drafts import (Draft, FactRecord, Origin, load_draft, load_json, load_provenance, provenance_path,
-                             report_path, save_draft, save_provenance)
+from handouts import audit, service, signoff
 from handouts.exceptions import HandoutsError, SignoffError
-from handouts.sheets import sha256_bytes
+from handouts.service import Service
 from handouts.signoff import State
 
 LOCAL_HOST = "127.0.0.1"
@@ -55,7 +53,7 @@ QUEUE_ORDER = [State.AWAITING_REVIEW, State.CHANGES_REQUESTED, State.CHECKS_FAIL
 DONE = {
     "approved": "Approved for publication. Run `handouts build` to publish it.",
     "rejected": "Changes requested. The reason is kept with the draft.",
-    "edited": "Your correction passed the checks and was saved. Any earlier approval no longer applies.",
+    "edited": "Your text was saved and logged. Any earlier approval no longer applies; review and approve it again.",
     "unchanged": "The text was unchanged; nothing was saved.",
 }
 SECURITY_HEADERS = {
@@ -70,128 +68,40 @@ SECURITY_HEADERS = {
 }
 
 
-@dataclass(frozen=True)
-class Verdict:
-    accepted: bool
-    reasons: tuple[str, ...] = ()
+# -- word-level diffs -------------------------------------------------------------------
+
+_PUNCT = ".,;:!?\"'()[]"
 
 
-# -- where handouts come from ----------------------------------------------------------
+def word_diff(old: str, new: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(old side, new side) as [(kind, words)], kind 'same', 'del' (old side) or 'ins' (new side).
 
-
-class Loader:
-    """Drafts, sheet hashes, check reports and provenance for the review page."""
-
-    def __init__(self, project):
-        self.project = project
-
-    def ids(self) -> list[str]:
-        found = set()
-        for folder in (self.project.drafts, self.project.sources):
-            if Path(folder).is_dir():
-                found |= {p.stem for p in Path(folder).glob("*.yaml") if _SLUG.match(p.stem)}
-        return sorted(found)
-
-    def draft(self, handout_id: str) -> Draft | None:
-        return load_draft(self.project.drafts, handout_id)
-
-    def sheet_sha256(self, handout_id: str) -> str:
-        path = Path(self.project.sources) / f"{handout_id}.yaml"
-        return sha256_bytes(path.read_bytes()) if path.exists() else ""
-
-    def report(self, handout_id: str, draft: Draft) -> Report | None:
-        """A report for exactly this draft: re-run the checks if we can, else drafts/ID.report.json."""
-        try:
-            from handouts import pipeline
-            from handouts.sheets import load_sheet
-        except ImportError:
-            pipeline = None
-        path = Path(self.project.sources) / f"{handout_id}.yaml"
-        if pipeline is not None and path.exists():
-            try:
-                rep = pipeline.check_draft(self.project, load_sheet(path, f"sources/{handout_id}.yaml"), draft)
-            except HandoutsError as exc:
-                rep = Report(id=handout_id, content_sha256=draft.content_sha256())
-                rep.add("error", "sheet", exc.format_message())
-                return rep
-            return rep  # shown, not saved: a page view writes nothing (`handouts check` saves reports)
-        saved = load_json(report_path(self.project.drafts, handout_id))
-        return Report.from_dict(saved) if saved else None
-
-    def provenance(self, handout_id: str) -> dict:
-        from handouts.pipeline import provenance_for
-
-        return provenance_for(self.project, handout_id)
-
-    def check_rewrite(self, source: str, text: str, *, section: str, glossary: dict):
-        from handouts.checks import check_rewrite
-
-        return check_rewrite(source, text, section=section, glossary=glossary)
-
-
-# -- editing ---------------------------------------------------------------------------
-
-
-def _section_of(draft: Draft, fact_id: str):
-    if draft.summary.fact_id == fact_id:
-        return "summary", draft.summary
-    for s in draft.sections:
-        for f in s.facts:
-            if f.fact_id == fact_id:
-                return s.key, f
-    return None, None
-
-
-def apply_edit(project, loader: Loader, handout_id: str, fact_id: str, new_text: str, editor: str,
-               *, expected_content_sha256: str | None = None) -> Verdict | None:
-    """Correct one text. Returns None if saved or unchanged, else the checks' Verdict (nothing saved).
-
-    A saved edit is marked `edited`, logged with the editor and both texts, and
-    marked clinician-written in provenance. Its new content hash voids any approval.
+    Words are compared without case and surrounding punctuation; each side shows its own words.
     """
-    with audit.lock(project):
-        draft = loader.draft(handout_id)
-        if draft is None:
-            raise SignoffError(f"{handout_id}: no draft to edit")
-        if any(r["kind"] == signoff.RETIREMENT for r in signoff.records(project, handout_id)):
-            raise SignoffError(f"{handout_id}: retired; it cannot be edited")
-        if expected_content_sha256 is not None and draft.content_sha256() != expected_content_sha256:
-            raise SignoffError(f"{handout_id}: the draft changed since you opened it; reload it")
-        section, fact = _section_of(draft, fact_id)
-        if fact is None:
-            raise SignoffError(f"{handout_id}: no fact {fact_id!r} in this draft")
-        text = " ".join(str(new_text or "").split())
-        if not text:
-            raise SignoffError(f"{handout_id}: {fact_id}: the text is empty; write the sentence or leave it")
-        if text == fact.text:
-            return None
-        verdict = loader.check_rewrite(fact.source, text, section=section, glossary=dict(draft.glossary))
-        if not verdict.accepted:
-            return Verdict(False, tuple(verdict.reasons))
-        old = fact.text
-        fact.text, fact.origin, fact.changes = text, Origin.EDITED, []
-        save_draft(project.drafts, draft)
-        signoff.record_edit(project, handout_id, editor, fact_id, old, text)
-        _mark_provenance(project, handout_id, fact_id, text, editor)
-    return None
+    a, b = str(old or "").split(), str(new or "").split()
+    key = lambda w: w.lower().strip(_PUNCT) or w  # noqa: E731
+    sm = difflib.SequenceMatcher(None, [key(w) for w in a], [key(w) for w in b], autojunk=False)
+    left, right = [], []
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            left.append(("same", " ".join(a[i1:i2])))
+            right.append(("same", " ".join(b[j1:j2])))
+            continue
+        if i2 > i1:
+            left.append(("del", " ".join(a[i1:i2])))
+        if j2 > j1:
+            right.append(("ins", " ".join(b[j1:j2])))
+    return left, right
 
 
-def _mark_provenance(project, handout_id: str, fact_id: str, text: str, editor: str) -> None:
-    if not provenance_path(project.drafts, handout_id).exists():
-        return
-    prov = load_provenance(project.drafts, handout_id)
-    prov.id = prov.id or handout_id
-    rec = prov.facts.get(fact_id) or FactRecord(section="", source="", origin=Origin.EDITED, chosen_text=text)
-    rec.origin, rec.chosen_text, rec.changes = Origin.EDITED, text, []
-    rec.edited_by_clinician, rec.edited_by = True, editor
-    prov.facts[fact_id] = rec
-    save_provenance(project.drafts, prov)
-
-
-def signoff_split(text: str) -> list[str]:
-    from handouts.drafts import split_sentences
-
-    return split_sentences(text)
+def show_diff(segments) -> Markup:
+    """Escaped words, deletions in <del>, insertions in <ins>."""
+    tag = {"del": "del", "ins": "ins"}
+    out = []
+    for kind, words in segments:
+        text = str(escape(words))
+        out.append(f"<{tag[kind]}>{text}</{tag[kind]}>" if kind in tag else text)
+    return Markup(" ".join(out))
 
 
 def mark_hard(text: str, words) -> Markup:
@@ -207,66 +117,131 @@ def mark_hard(text: str, words) -> Markup:
 # -- page models -----------------------------------------------------------------------
 
 
-def content_lines(content: dict) -> list[str]:
-    """A handout's content as plain lines, for the diff against the last approval."""
-    lines = [f"# {content.get('title', '')}"]
-    if content.get("also_called"):
-        lines.append("Also called: " + ", ".join(content["also_called"]))
-    lines.append(content.get("summary", ""))
-    for s in content.get("sections", []):
-        lines.append(f"## {s.get('heading', '')}")
-        lines += [f"- {t}" for t in s.get("texts", [])]
-    for term, meaning in sorted((content.get("glossary") or {}).items()):
-        lines.append(f"{term}: {meaning}")
-    lines += [f"Reference: {r}" for r in content.get("references", [])]
-    return lines
+def changes_since(old: dict, new: dict) -> list[dict]:
+    """Only what changed between two signed contents: [{where, old, new}] with word-level diffs."""
+    rows = []
+
+    def compare(where: str, a: str, b: str) -> None:
+        if (a or "") != (b or ""):
+            left, right = word_diff(a or "", b or "")
+            rows.append({"where": where, "old": left, "new": right, "was": a or "", "now": b or ""})
+
+    compare("Title", old.get("title", ""), new.get("title", ""))
+    compare("Also called", ", ".join(old.get("also_called") or []), ", ".join(new.get("also_called") or []))
+    compare("Summary", old.get("summary", ""), new.get("summary", ""))
+    before = {s.get("key"): s for s in old.get("sections") or []}
+    after = {s.get("key"): s for s in new.get("sections") or []}
+    for key in list(after) + [k for k in before if k not in after]:
+        a, b = before.get(key) or {}, after.get(key) or {}
+        heading = b.get("heading") or a.get("heading") or key
+        compare(f"Heading of \u201c{heading}\u201d", a.get("heading", ""), b.get("heading", ""))
+        ta, tb = list(a.get("texts") or []), list(b.get("texts") or [])
+        for i in range(max(len(ta), len(tb))):
+            compare(f"{heading}, point {i + 1}", ta[i] if i < len(ta) else "", tb[i] if i < len(tb) else "")
+    ga, gb = old.get("glossary") or {}, new.get("glossary") or {}
+    for term in sorted(set(ga) | set(gb)):
+        compare(f"Word to know: {term}", ga.get(term, ""), gb.get(term, ""))
+    ra, rb = list(old.get("references") or []), list(new.get("references") or [])
+    for i in range(max(len(ra), len(rb))):
+        compare(f"Reference {i + 1}", ra[i] if i < len(ra) else "", rb[i] if i < len(rb) else "")
+    return rows
 
 
-def diff_rows(old: dict, new: dict) -> list[tuple[str, str]]:
-    """[(kind, line)] with kind 'same', 'removed' or 'added'."""
-    kinds = {"  ": "same", "- ": "removed", "+ ": "added"}
-    return [(kinds[line[:2]], line[2:]) for line in difflib.ndiff(content_lines(old), content_lines(new))
-            if line[:2] in kinds]
+def finding_view(f) -> dict:
+    """A report finding as the page shows it: the clinician's words, without the fact id when it is beside it."""
+    return {"severity": f.severity, "check": f.check, "fact": f.fact, "key": f.key,
+            "message": f.message, "reason": service.plain_message(f)}
 
 
-def _findings(report: Report | None) -> list[Finding]:
-    return list(report.findings) if report is not None else []
+def _findings(report) -> list[dict]:
+    return [finding_view(f) for f in (report.findings if report is not None else [])]
 
 
-def _hard_words(report: Report | None) -> list[str]:
+def _hard_words(report) -> list[str]:
     return list(report.unexplained_terms) if report is not None else []
 
 
-def handout_view(project, loader: Loader, handout_id: str) -> dict:
-    draft = loader.draft(handout_id)
-    sheet = loader.sheet_sha256(handout_id)
-    report = loader.report(handout_id, draft) if draft is not None else None
-    st = signoff.status_of(project, handout_id, draft, sheet_sha256=sheet, report=report)
+def candidates_view(record, kept_text: str) -> list[dict]:
+    """Each candidate for one fact (model output or sentence rules), with its verdict in plain words."""
+    out = []
+    for i, c in enumerate(record.candidates if record is not None else [], 1):
+        if c.accepted and c.text == kept_text:
+            verdict = "passed the checks; this is the text the patient reads"
+        elif c.accepted:
+            verdict = "passed the checks, but was not kept" + (
+                f" (grade {c.grade:.1f}; the kept text reads easier)" if isinstance(c.grade, (int, float)) else "")
+        else:
+            verdict = "refused by the checks"
+        made = "sentence rules: " + ", ".join(c.rules) if c.kind == "rule" else "model"
+        out.append({"n": i, "text": c.text, "accepted": c.accepted, "verdict": verdict, "made": made,
+                    "reasons": [] if c.accepted else list(c.reasons), "seed": c.seed})
+    return out
+
+
+ORIGIN_NOTE = {
+    "clinician's words unchanged": "The clinician's fact, word for word.",
+    "word swaps": "The clinician's fact with plainer words swapped in (each swap is marked).",
+    "restructured": "The clinician's fact, restructured by fixed sentence rules (each change is marked).",
+    "model rewrite": "Written by the model; it passed every check.",
+    "clinician edit": "Written by a clinician reviewer.",
+}
+
+
+def origin_note(origin: str, candidates: list[dict], why: str = "") -> str:
+    note = ORIGIN_NOTE.get(origin, "")
+    if origin in ("model rewrite", "clinician edit"):
+        return note
+    if why:
+        return f"{note} {why[:1].upper()}{why[1:]}{'' if why.endswith('.') else '.'}"
+    if not candidates:
+        return note
+    if any(c["accepted"] for c in candidates):
+        return note + " A model rewrite passed the checks but did not read easier, so it was not used."
+    return note + " No model rewrite passed the checks."
+
+
+def handout_view(project, svc: Service, handout_id: str) -> dict:
+    snap = svc.load(handout_id)
+    draft, report, st = snap.draft, snap.report, snap.status
     findings = _findings(report)
     by_fact: dict[str, list[dict]] = {}
     for f in findings:
-        if f.fact:
-            by_fact.setdefault(f.fact, []).append(f)
+        if f.get("fact"):
+            by_fact.setdefault(str(f["fact"]), []).append(f)
+    prov_facts = snap.provenance.facts if snap.provenance is not None else {}
     groups = []
     if draft is not None:
         sections = [("summary", "Summary", [draft.summary])] + [(s.key, s.heading, s.facts) for s in draft.sections]
         for key, heading, facts in sections:
-            groups.append({"key": key, "heading": heading, "facts": [
-                {"id": f.fact_id, "source": f.source, "text": f.text, "origin": f.origin, "changes": f.changes,
-                 "sentences": f.sentences(), "findings": by_fact.get(f.fact_id, [])}
-                for f in facts]})
+            rows = []
+            for f in facts:
+                left, right = word_diff(f.source, f.text)
+                origin = service.origin_label(f)
+                record = prov_facts.get(f.fact_id)
+                candidates = candidates_view(record, f.text)
+                rows.append({
+                    "id": f.fact_id, "source": f.source, "text": f.text, "origin": origin,
+                    "origin_note": origin_note(origin, candidates, record.why if record is not None else ""),
+                    "changes": list(getattr(f, "changes", []) or []),
+                    "source_diff": left, "text_diff": right, "same": f.source == f.text,
+                    "sentences": f.sentences(), "findings": by_fact.get(f.fact_id, []), "candidates": candidates})
+            groups.append({"key": key, "heading": heading, "facts": rows})
     known = {f["id"] for g in groups for f in g["facts"]}
     last = st.last_approval
-    diff = None
+    changes = None
     if draft is not None and last is not None and last.content != draft.content():
-        diff = diff_rows(last.content, draft.content())
+        changes = changes_since(last.content, draft.content())
+    failing = [f for f in findings if f.get("severity") == "error"]
     can_approve = draft is not None and st.state in (State.AWAITING_REVIEW, State.CHANGES_REQUESTED, State.APPROVED)
     return {
-        "id": handout_id, "draft": draft, "status": st, "report": report, "groups": groups,
-        "general_findings": [f for f in findings if (f.fact or "") not in known],
-        "hard_words": _hard_words(report), "grade": report.grade if report is not None else {},
-        "diff": diff, "last_approval": last,
-        "content_sha256": draft.content_sha256() if draft is not None else "",
+        "id": handout_id, "draft": draft, "status": st, "state": service.state_label(st, snap.published),
+        "report": report, "groups": groups,
+        "general_findings": [f for f in findings if str(f.get("fact") or "") not in known],
+        "failing": failing, "to_acknowledge": [finding_view(f) for f in snap.to_acknowledge()],
+        "hard_words": _hard_words(report),
+        "grade": {"fk": report.grade.fk, "smog": report.grade.smog, "target": report.grade.target} if report else {},
+        "changes": changes, "last_approval": last,
+        "content_sha256": snap.content_sha256,
         "can_approve": can_approve, "can_reject": draft is not None and st.state is not State.RETIRED,
         "can_edit": draft is not None and st.state is not State.RETIRED,
         "history": [audit.format_event(e) for e in audit.history(project, handout_id)],
@@ -274,18 +249,18 @@ def handout_view(project, loader: Loader, handout_id: str) -> dict:
     }
 
 
-def queue_view(project, loader: Loader) -> list[dict]:
+def queue_view(project, svc: Service) -> list[dict]:
     rows = []
-    for hid in loader.ids():
+    for hid in svc.ids():
         try:
-            draft = loader.draft(hid)
-            report = loader.report(hid, draft) if draft is not None else None
-            st = signoff.status_of(project, hid, draft, sheet_sha256=loader.sheet_sha256(hid), report=report)
-            rows.append({"id": hid, "title": draft.title if draft else hid, "state": st.state.value,
-                         "reason": st.reason, "flag": st.review_flag, "order": QUEUE_ORDER.index(st.state)})
+            snap = svc.load(hid)
+            st = snap.status
+            rows.append({"id": hid, "title": snap.draft.title if snap.draft else hid,
+                         "state": service.state_label(st, snap.published),
+                         "reason": st.reason, "order": QUEUE_ORDER.index(st.state)})
         except HandoutsError as exc:
             rows.append({"id": hid, "title": hid, "state": "error", "reason": exc.format_message(),
-                         "flag": "", "order": len(QUEUE_ORDER)})
+                         "order": len(QUEUE_ORDER)})
     return sorted(rows, key=lambda r: (r["order"], r["id"]))
 
 
@@ -302,9 +277,9 @@ class Response:
 
 
 class ReviewApp:
-    def __init__(self, project, loader: Loader | None = None, port: int = 0, token: str | None = None):
+    def __init__(self, project, service_: Service | None = None, port: int = 0, token: str | None = None):
         self.project = project
-        self.loader = loader or Loader(project)
+        self.service = service_ or Service(project)
         self.port = port
         self.token = token or secrets.token_urlsafe(32)  # the reviewer's access token
         self.csrf = secrets.token_urlsafe(32)
@@ -313,6 +288,7 @@ class ReviewApp:
             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         )
         self.env.filters["mark_hard"] = mark_hard
+        self.env.filters["show_diff"] = show_diff
 
     # security -----------------------------------------------------------------
     def allowed_hosts(self) -> set[str]:
@@ -382,16 +358,17 @@ class ReviewApp:
             except UnicodeDecodeError:
                 return self.error(400, "the form was not UTF-8")
             form = {k: v[0] for k, v in parsed.items()}
+            form["ack"] = parsed.get("ack", [])  # one value per acknowledged finding
         why = self.refuse(method, headers, form)
         if why:
             return self.error(403, why)
         if method == "GET" and url.path == "/":
-            return self.render("review_queue.html", rows=queue_view(self.project, self.loader))
+            return self.render("review_queue.html", rows=queue_view(self.project, self.service))
         if method == "GET" and url.path == "/review.css":
             css = self.env.loader.get_source(self.env, "review.css")[0]
             return Response(200, css.encode("utf-8"), "text/css; charset=utf-8")
         m = _ROUTE.match(url.path)
-        if not m or m.group(1) not in self.loader.ids():
+        if not m or m.group(1) not in self.service.ids():
             return self.error(404, "no such page")
         hid, action = m.group(1), m.group(2)
         if method == "GET" and action is None:
@@ -402,10 +379,10 @@ class ReviewApp:
         return self.error(405, "method not allowed")
 
     def page(self, hid: str, status: int = 200, notice: str = "", error: str = "",
-             reasons: tuple[str, ...] = (), attempt: dict | None = None, form: dict | None = None) -> Response:
-        view = handout_view(self.project, self.loader, hid)
+             findings: list | None = None, attempt: dict | None = None, form: dict | None = None) -> Response:
+        view = handout_view(self.project, self.service, hid)
         return self.render("review_handout.html", status, v=view, notice=notice, error=error,
-                           reasons=reasons, attempt=attempt or {}, form=form or {})
+                           findings=findings or [], attempt=attempt or {}, form=form or {})
 
     def _reviewer(self, form: dict) -> str:
         name = " ".join(form.get("name", "").split())
@@ -421,13 +398,8 @@ class ReviewApp:
             reviewer = self._reviewer(form)
             if form.get("confirm") != "yes":
                 raise SignoffError(f'tick the box to confirm the meaning of your signature: "{signoff.MEANING}"')
-            draft = self.loader.draft(hid)
-            if draft is None:
-                raise SignoffError(f"{hid}: no draft to approve")
-            signoff.approve(self.project, hid, reviewer, draft=draft,
-                            sheet_sha256=self.loader.sheet_sha256(hid), provenance=self.loader.provenance(hid),
-                            report=self.loader.report(hid, draft),
-                            expected_content_sha256=form.get("content_sha256", ""))
+            self.service.approve(hid, reviewer, expected_content_sha256=form.get("content_sha256", ""),
+                                 acknowledged=form.get("ack", []))
         except SignoffError as exc:
             return self.page(hid, 409, error=exc.format_message(), form=form)
         return Response(303, location=f"/h/{hid}?done=approved")
@@ -435,28 +407,27 @@ class ReviewApp:
     def post_reject(self, hid: str, form: dict) -> Response:
         try:
             reviewer = self._reviewer(form)
-            draft = self.loader.draft(hid)
-            if draft is None:
-                raise SignoffError(f"{hid}: no draft")
-            signoff.reject(self.project, hid, reviewer, form.get("reason", ""), draft=draft,
-                           expected_content_sha256=form.get("content_sha256", ""))
+            self.service.reject(hid, reviewer, form.get("reason", ""),
+                                expected_content_sha256=form.get("content_sha256", ""))
         except SignoffError as exc:
             return self.page(hid, 409, error=exc.format_message(), form=form)
         return Response(303, location=f"/h/{hid}?done=rejected")
 
     def post_edit(self, hid: str, form: dict) -> Response:
         fact_id = form.get("fact", "")
+        attempt = {fact_id: form.get("text", "")}
         try:
             editor = self._reviewer(form)
-            verdict = apply_edit(self.project, self.loader, hid, fact_id, form.get("text", ""), editor,
-                                 expected_content_sha256=form.get("content_sha256", ""))
+            result = self.service.edit(hid, fact_id, form.get("text", ""), editor,
+                                       expected_content_sha256=form.get("content_sha256", ""),
+                                       acknowledged=form.get("ack", []))
         except SignoffError as exc:
-            return self.page(hid, 409, error=exc.format_message(), attempt={fact_id: form.get("text", "")},
-                             form=form)
-        if verdict is not None:
-            return self.page(hid, 422, error=f"{fact_id}: your correction was not saved; the checks found:",
-                             reasons=verdict.reasons, attempt={fact_id: form.get("text", "")}, form=form)
-        return Response(303, location=f"/h/{hid}?done=edited")
+            return self.page(hid, 409, error=exc.format_message(), attempt=attempt, form=form)
+        if result.outcome == "needs acknowledgement":
+            return self.page(hid, 422, error=f"{fact_id}: not saved yet. The checks found what is listed below. "
+                                             f"Tick each one you accept as written, then save again.",
+                             findings=[finding_view(f) for f in result.findings], attempt=attempt, form=form)
+        return Response(303, location=f"/h/{hid}?done={'unchanged' if result.outcome == 'unchanged' else 'edited'}")
 
 
 # -- the server ------------------------------------------------------------------------------
@@ -530,9 +501,9 @@ class ReviewServer(ThreadingHTTPServer):
     MAX_CONNECTIONS = 16
     request_queue_size = 64
 
-    def __init__(self, project, port: int = 0, loader: Loader | None = None, quiet: bool = False):
+    def __init__(self, project, port: int = 0, service_: Service | None = None, quiet: bool = False):
         super().__init__((LOCAL_HOST, port), _Handler)
-        self.app = ReviewApp(project, loader, self.server_address[1])
+        self.app = ReviewApp(project, service_, self.server_address[1])
         self.quiet = quiet
         self._slots = threading.BoundedSemaphore(self.MAX_CONNECTIONS)
 
@@ -573,12 +544,12 @@ class ReviewServer(ThreadingHTTPServer):
         return t
 
 
-def serve(project, host: str = LOCAL_HOST, port: int = 8765, loader: Loader | None = None) -> None:
+def serve(project, host: str = LOCAL_HOST, port: int = 8765, service_: Service | None = None) -> None:
     """Run the review page until Ctrl-C. Only ever listens on 127.0.0.1."""
     if host != LOCAL_HOST:
         raise HandoutsError(f"the review page only listens on {LOCAL_HOST}, not {host!r}")
     try:
-        server = ReviewServer(project, port, loader)
+        server = ReviewServer(project, port, service_)
     except OSError as exc:
         raise HandoutsError(f"cannot listen on {LOCAL_HOST}:{port}: {exc.strerror}; try --port") from None
     print(f"Review page (local only; Ctrl-C to stop). Open this link; it holds your access token:\n"

@@ -404,11 +404,13 @@ def _commit(project, event: str, handout_id: str, record: dict, now: datetime) -
 
 def approve(project, handout_id: str, reviewer: str, *, draft: Draft, sheet_sha256: str,
             provenance: dict, report: Report | None, meaning: str = MEANING, now: datetime | None = None,
-            expected_content_sha256: str | None = None) -> Approval:
+            expected_content_sha256: str | None = None, acknowledgements: list[dict] = ()) -> Approval:
     """Sign the exact current content of a handout for publication.
 
     `expected_content_sha256` is the hash of what the reviewer saw; if the
-    draft changed since, nothing is signed.
+    draft changed since, nothing is signed. Every finding the report asks a
+    clinician to acknowledge (on clinician-written text) must be in
+    `acknowledgements` ({key, fact, finding, by, at}); they are kept in the record.
     """
     name, credentials = parse_reviewer(reviewer)
     if meaning != MEANING:
@@ -431,6 +433,11 @@ def approve(project, handout_id: str, reviewer: str, *, draft: Draft, sheet_sha2
         if expected_content_sha256 is not None and expected_content_sha256 != content:
             raise SignoffError(f"{handout_id}: cannot approve: the draft changed since you opened it; "
                                f"reload it and review the new text")
+        acked = {a.get("key") for a in acknowledgements}
+        missing = [f for f in report.findings if f.severity == "acknowledge" and f.key not in acked]
+        if missing:
+            raise SignoffError(f"{handout_id}: cannot approve: {len(missing)} finding(s) on clinician-written "
+                               f"text not acknowledged, first: {missing[0].message}")
         record = _commit(project, "approve", handout_id, {
             "kind": APPROVAL,
             "handout_id": handout_id,
@@ -442,6 +449,7 @@ def approve(project, handout_id: str, reviewer: str, *, draft: Draft, sheet_sha2
             "sheet_sha256": sheet_sha256,
             "provenance": dict(provenance or {}),
             "content": draft.content(),
+            "acknowledgements": [dict(a) for a in acknowledgements],
         }, moment)
     return Approval.from_record(record)
 
@@ -493,10 +501,16 @@ def retire(project, handout_id: str, reviewer: str, reason: str, *, now: datetim
         }, moment)
 
 
-def record_edit(project, handout_id: str, editor: str, fact_id: str, old: str, new: str) -> None:
-    """Log a reviewer's correction of one text, with both values (nothing earlier is hidden)."""
-    audit.append(project, {"event": "edit", "id": handout_id, "by": str(editor), "fact": fact_id,
-                           "old": old, "new": new})
+def record_edit(project, handout_id: str, editor: str, fact_id: str, old: str, new: str, *,
+                acknowledged: list[dict] = (), now: datetime | None = None) -> None:
+    """Log a reviewer's correction of one text, with both values (nothing earlier is hidden).
+
+    `acknowledged`: the findings on the new text the editor acknowledged ({key, fact, finding, by, at}).
+    """
+    event = {"event": "edit", "id": handout_id, "by": str(editor), "fact": fact_id, "old": old, "new": new}
+    if acknowledged:
+        event["acknowledged"] = [dict(a) for a in acknowledged]
+    audit.append(project, event, now=now)
 
 
 def record_create(project, handout_id: str, content_sha256: str, sheet_sha256: str = "") -> None:

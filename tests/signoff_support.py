@@ -66,4 +66,23 @@ def report_for(draft: Draft, passed: bool = True, **extra) -> Report:
     return rep
 
 
-__all__ = ["EDITED", "SHEET", "PROVENANCE", "REVIEWER", "T0", "project", "make_draft", "report_for"]
+__all__ = ["EDITED", "SHEET", "PROVENANCE", "REVIEWER", "T0", "project", "make_draft", "report_for", "real_clinic"]
+
+
+def real_clinic(tmp_path, ids=("acne",)):
+    """A clinic with the repository's own sheets and drafts (real checks, no model): the real loader."""
+    import shutil
+    from pathlib import Path
+
+    from handouts.config import load_project
+
+    repo = Path(__file__).parent.parent
+    root = tmp_path / "clinic"
+    shutil.copytree(repo / "site_config", root / "site_config")
+    (root / "sources").mkdir()
+    (root / "drafts").mkdir()
+    for hid in ids:
+        shutil.copy(repo / "sources" / f"{hid}.yaml", root / "sources")
+        for name in (f"{hid}.yaml", f"{hid}.provenance.json"):
+            shutil.copy(repo / "drafts" / name, root / "drafts")
+    return load_project(root)

@@ -134,9 +134,13 @@ def test_hand_edit_of_a_draft_is_rechecked_and_voids_approval(tiny):
     path.write_text(path.read_text().replace(f"text: {text}", f"text: {text.replace('10 mg', '20 mg')}"))
     result = build(tiny)
     row = result.rows[0]
-    assert row.state == "checks failed" and result.published == []
+    # A hand edit is a clinician's text: not published, its findings shown for acknowledgement
+    assert row.state == "awaiting review" and result.published == []
+    assert load_draft(project.drafts, "hives").section("treatment").facts[0].origin.value == "clinician edit"
+    acks = [f for f in result.reports["hives"].findings if f.severity == "acknowledge"]
+    assert acks and acks[0].fact == "treatment.1" and "20 mg" in acks[0].message
     events = [e["event"] for e in __import__("handouts.audit", fromlist=["x"]).events(project)]
-    assert "edit" in events
+    assert events.count("edit") == 1
 
 
 def test_tampered_audit_log_refuses_to_publish(tiny):
@@ -195,7 +199,7 @@ def test_model_failure_still_publishes_what_is_approved(tiny):
     result = build(tiny, broken)
     assert isinstance(result.error, ModelTimeout)
     assert result.published == ["hives"] and (tiny / "site" / "hives" / "index.html").exists()
-    assert dict((r.id, r.state) for r in result.rows)["psoriasis"] == "drafted"
+    assert dict((r.id, r.state) for r in result.rows)["psoriasis"] == "no draft yet"
 
 
 def test_rollback_refuses_a_release_with_a_handout_no_longer_approved(tiny):

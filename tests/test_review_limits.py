@@ -13,7 +13,7 @@ import urllib.request
 from handouts import pipeline, review
 from handouts.models import ScriptedModel
 from tests.conftest import FIXTURES
-from tests.test_review import HOST, TOKEN, FakeLoader, _clinic
+from tests.test_review import HOST, TOKEN, FakeService, _clinic
 
 
 def _stall(url_port: int) -> socket.socket:
@@ -27,7 +27,7 @@ def _stall(url_port: int) -> socket.socket:
 def test_300_stalled_connections_hold_a_bounded_number_of_threads_and_time_out(tmp_path, monkeypatch):
     monkeypatch.setattr(review._Handler, "timeout", 1)
     p = _clinic(tmp_path)
-    server = review.ReviewServer(p, 0, FakeLoader(p), quiet=True)
+    server = review.ReviewServer(p, 0, FakeService(p), quiet=True)
     server.start_in_thread()
     port = server.server_address[1]
     before = threading.active_count()

@@ -122,15 +122,19 @@ def calculation_numbers(text: str) -> list[str]:
 class Finding:
     """One thing the reviewer should know about a handout; errors block approval."""
 
-    severity: str  # "error" | "warning"
+    severity: str  # "error" | "warning" | "acknowledge" (on clinician-written text: shown, signed for)
     check: str  # "readability", "jargon", "faithfulness", "stale", ...
     message: str
     fact: str | None = None
+    kind: str = ""  # the guard's finding kind, for faithfulness findings
+    words: list[str] = field(default_factory=list)  # the words it is about
+    key: str = ""  # a short id of this finding on this exact text (what a clinician acknowledges)
 
     @classmethod
     def from_dict(cls, d: dict) -> "Finding":
         return cls(str(d.get("severity", "warning")), str(d.get("check", "")), str(d.get("message", "")),
-                   None if d.get("fact") in (None, "") else str(d["fact"]))
+                   None if d.get("fact") in (None, "") else str(d["fact"]), str(d.get("kind") or ""),
+                   [str(w) for w in d.get("words") or []], str(d.get("key") or ""))
 
 
 @dataclass
@@ -175,6 +179,10 @@ class Report:
 
     def to_dict(self) -> dict:
         d = asdict(self)
+        for f in d["findings"]:  # kind, words and key only on faithfulness findings
+            for k in ("kind", "words", "key"):
+                if not f.get(k):
+                    f.pop(k, None)
         d["passed"] = self.passed
         return d
 

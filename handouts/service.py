@@ -1,0 +1,368 @@
+"""The one sign-off service: what the review page and the CLI both call.
+
+Every action on a handout goes through here, so the same action gives the same
+audit events whichever way a clinician takes it:
+
+- `load(id)`: read the draft, log hand edits of drafts/ID.yaml (once, when first
+  seen), run every check and save the report. A `Snapshot` is what a reviewer sees.
+- `edit(id, fact, text, editor, acknowledged=...)`: a clinician's own text. It is
+  checked; each finding is shown and the text is saved only once the clinician
+  has acknowledged every one. The acknowledgements (finding, who, when) go into
+  the edit event.
+- `approve(id, reviewer, expected_content_sha256=..., acknowledged=...)`: signs
+  the exact text the reviewer saw. Findings on clinician-written text must each
+  be acknowledged by the signer, and are kept in the approval record. Machine
+  text that fails its checks can never be approved, acknowledged or not.
+- `reject`, `retire`.
+
+State words are the same everywhere (`state_label`): no draft yet, awaiting
+review, changes requested, approved (not yet published), published, checks
+failed, review due, retired.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from handouts import audit, signoff
+from handouts.checks.handout import Finding, Report
+from handouts.drafts import (
+    Draft,
+    DraftFact,
+    FactRecord,
+    Origin,
+    Provenance,
+    load_json,
+    load_provenance,
+    provenance_path,
+    report_path,
+    save_draft,
+    save_provenance,
+)
+from handouts.exceptions import HandoutsError, SignoffError
+from handouts.signoff import HandoutStatus, State
+
+ACK = "acknowledge"  # severity of a finding on clinician-written text: shown, acknowledged, not blocking
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+# -- one vocabulary of states ---------------------------------------------------------
+
+NO_DRAFT = "no draft yet"
+AWAITING = "awaiting review"
+CHANGES = "changes requested"
+APPROVED = "approved (not yet published)"
+PUBLISHED = "published"
+FAILED = "checks failed"
+DUE = "review due"
+RETIRED = "retired"
+STATE_WORDS = (NO_DRAFT, AWAITING, CHANGES, APPROVED, PUBLISHED, FAILED, DUE, RETIRED)
+_LABEL = {State.DRAFTED: NO_DRAFT, State.AWAITING_REVIEW: AWAITING, State.CHANGES_REQUESTED: CHANGES,
+          State.APPROVED: APPROVED, State.PUBLISHED: PUBLISHED, State.CHECKS_FAILED: FAILED,
+          State.RETIRED: RETIRED}
+
+
+def state_label(st: HandoutStatus, published: bool = False) -> str:
+    """The one word for a handout's state, shared by `status`, `check`, the page and `build`."""
+    if st.review_flag and st.state in (State.APPROVED, State.PUBLISHED, State.AWAITING_REVIEW) and (
+            st.approval is not None or st.review_flag == "overdue"):
+        return DUE
+    if published and st.is_publishable():
+        return PUBLISHED
+    return _LABEL.get(st.state, st.state.value)
+
+
+def check_verdict(report: Report) -> str:
+    """What `handouts check` says of one report: passed, passed with warnings, or checks failed."""
+    if not report.passed:
+        return FAILED
+    warned = not report.grade.passed or any(f.severity in ("warning", ACK) for f in report.findings)
+    return "passed with warnings" if warned else "passed"
+
+
+# -- facts: origin, findings ----------------------------------------------------------
+
+
+def is_edited(fact: DraftFact) -> bool:
+    return fact.origin is Origin.EDITED
+
+
+def origin_label(fact: DraftFact) -> str:
+    """How the text was made: clinician's words unchanged, word swaps, restructured, model rewrite, clinician edit."""
+    return fact.origin.value
+
+
+def finding_key(fact_id: str, text: str, kind: str, message: str) -> str:
+    """A short stable id for one finding on one exact text (what `--acknowledge` names)."""
+    raw = "\n".join([fact_id, text, kind, message]).encode("utf-8")
+    return hashlib.sha256(raw).hexdigest()[:10]
+
+
+def fact_findings(fact_id: str, text: str, verdict, *, origin: Origin) -> list[Finding]:
+    """Report findings for one fact's text: errors for machine text, to acknowledge for a clinician's."""
+    out = []
+    for f in verdict.findings:
+        kind = str(getattr(f, "kind", ""))
+        message = str(getattr(f, "message", f))
+        out.append(Finding("error" if origin is not Origin.EDITED else ACK, "faithfulness",
+                           f"{fact_id} ({origin.value}): {message}", fact_id, kind,
+                           [str(w) for w in getattr(f, "words", ())], finding_key(fact_id, text, kind, message)))
+    return out
+
+
+def plain_message(f: Finding) -> str:
+    """A finding's words without the 'fact (origin): ' prefix, for where the fact is already shown."""
+    if f.fact and f.message.startswith(f"{f.fact} ("):
+        head, sep, rest = f.message.partition("): ")
+        if sep:
+            return rest
+    return f.message
+
+
+def to_acknowledge(report: Report | None) -> list[Finding]:
+    return [f for f in (report.findings if report else []) if f.severity == ACK]
+
+
+def _section_of(draft: Draft, fact_id: str):
+    if draft.summary.fact_id == fact_id:
+        return "summary", draft.summary
+    for s in draft.sections:
+        for f in s.facts:
+            if f.fact_id == fact_id:
+                return s.key, f
+    return None, None
+
+
+def _now(now: datetime | None) -> datetime:
+    return now if now is not None else datetime.now(timezone.utc)
+
+
+def _ack(f: Finding, who: str, moment: datetime) -> dict:
+    return {"key": f.key, "fact": f.fact, "kind": f.kind, "words": list(f.words), "finding": plain_message(f),
+            "by": who, "at": audit.format_ts(moment)}
+
+
+# -- what a reviewer sees -----------------------------------------------------------------
+
+
+@dataclass
+class Snapshot:
+    id: str
+    draft: Draft | None
+    sheet_sha256: str
+    report: Report | None
+    status: HandoutStatus
+    provenance: Provenance = field(default_factory=Provenance)
+    published: bool = False  # the site serves this exact approved content
+
+    @property
+    def content_sha256(self) -> str:
+        return self.draft.content_sha256() if self.draft is not None else ""
+
+    def to_acknowledge(self) -> list[Finding]:
+        return to_acknowledge(self.report)
+
+
+@dataclass
+class EditResult:
+    outcome: str  # "saved", "unchanged" or "needs acknowledgement" (nothing saved)
+    findings: list[Finding] = field(default_factory=list)
+    missing: list[Finding] = field(default_factory=list)  # findings not acknowledged yet
+
+
+class Service:
+    """Drafts, checks and sign-off for one project. Tests may override `report` and `check_rewrite`."""
+
+    def __init__(self, project):
+        self.project = project
+
+    # reading ------------------------------------------------------------------------
+    def ids(self) -> list[str]:
+        found = set()
+        for folder in (self.project.drafts, self.project.sources):
+            if Path(folder).is_dir():
+                found |= {p.stem for p in Path(folder).glob("*.yaml") if _SLUG.match(p.stem)}
+        return sorted(found)
+
+    def draft(self, handout_id: str) -> Draft | None:
+        from handouts.pipeline import read_draft
+
+        return read_draft(self.project, handout_id)
+
+    def sheet(self, handout_id: str):
+        from handouts.sheets import load_sheet
+
+        path = Path(self.project.sources) / f"{handout_id}.yaml"
+        return load_sheet(path, f"sources/{handout_id}.yaml") if path.exists() else None
+
+    def sheet_sha256(self, handout_id: str) -> str:
+        from handouts.sheets import sha256_bytes
+
+        path = Path(self.project.sources) / f"{handout_id}.yaml"
+        return sha256_bytes(path.read_bytes()) if path.exists() else ""
+
+    def provenance(self, handout_id: str) -> Provenance:
+        return load_provenance(self.project.drafts, handout_id)
+
+    def report(self, handout_id: str, draft: Draft) -> Report | None:
+        """Every check on exactly this draft (no model); saved as drafts/ID.report.json."""
+        from handouts import pipeline
+
+        try:
+            sheet = self.sheet(handout_id)
+        except HandoutsError as exc:
+            rep = Report(id=handout_id, content_sha256=draft.content_sha256())
+            rep.add("error", "sheet", exc.format_message())
+            return rep
+        if sheet is None:
+            saved = load_json(report_path(self.project.drafts, handout_id))
+            return Report.from_dict(saved) if saved else None
+        # shown, not saved: viewing writes nothing (`handouts check` saves reports)
+        return pipeline.check_draft(self.project, sheet, draft, check_rewrite=self.check_rewrite)
+
+    def check_rewrite(self, source: str, text: str, *, section: str, glossary: dict):
+        from handouts.checks import check_rewrite
+
+        return check_rewrite(source, text, section=section, glossary=glossary)
+
+    def log_hand_edits(self, draft: Draft) -> None:
+        from handouts import pipeline
+
+        pipeline.record_hand_edits(self.project, draft)
+
+    def load(self, handout_id: str, *, today=None, log_hand_edits: bool = False) -> Snapshot:
+        """What a reviewer sees now. Hand edits of drafts/ID.yaml count as clinician edits.
+
+        Viewing writes nothing; every action (edit, approve, request changes)
+        loads with `log_hand_edits=True`, so a hand edit is logged before it is acted on.
+        """
+        with audit.lock(self.project):
+            draft = self.draft(handout_id)
+            if draft is not None and log_hand_edits:
+                self.log_hand_edits(draft)
+            elif draft is not None:
+                prov = self.provenance(handout_id)
+                for f in draft.facts():
+                    rec = prov.facts.get(f.fact_id)
+                    if rec is not None and not rec.edited_by_clinician and rec.chosen_text not in ("", f.text):
+                        f.origin, f.changes = Origin.EDITED, []
+            sheet = self.sheet_sha256(handout_id)
+            report = self.report(handout_id, draft) if draft is not None else None
+            st = signoff.status_of(self.project, handout_id, draft, sheet_sha256=sheet, report=report,
+                                   today=today)
+            return Snapshot(handout_id, draft, sheet, report, st, self.provenance(handout_id),
+                            handout_id in self.published_ids({handout_id: st}))
+
+    def published_ids(self, states: dict) -> set[str]:
+        from handouts.pipeline import published_ids
+
+        return published_ids(self.project, states)
+
+    def check_text(self, draft: Draft, fact_id: str, text: str) -> list[Finding]:
+        """The findings a clinician's text for one fact would have (nothing is saved)."""
+        section, fact = _section_of(draft, fact_id)
+        if fact is None:
+            raise SignoffError(f"{draft.id}: no fact {fact_id!r} in this draft")
+        verdict = self.check_rewrite(fact.source, text, section=section, glossary=dict(draft.glossary))
+        return [] if verdict.accepted else fact_findings(fact_id, text, verdict, origin=Origin.EDITED)
+
+    # deciding -----------------------------------------------------------------------
+    def edit(self, handout_id: str, fact_id: str, new_text: str, editor: str, *,
+             expected_content_sha256: str | None = None, acknowledged=(), now: datetime | None = None) -> EditResult:
+        """A clinician's own text for one fact. Saved only when each finding is acknowledged."""
+        signoff.parse_reviewer(editor)
+        with audit.lock(self.project):
+            snap = self.load(handout_id, log_hand_edits=True)
+            draft = snap.draft
+            if draft is None:
+                raise SignoffError(f"{handout_id}: no draft to edit")
+            if snap.status.state is State.RETIRED:
+                raise SignoffError(f"{handout_id}: retired; it cannot be edited")
+            if expected_content_sha256 is not None and draft.content_sha256() != expected_content_sha256:
+                raise SignoffError(f"{handout_id}: the draft changed since you opened it "
+                                   f"(someone else saved a change); reload it and review the new text")
+            section, fact = _section_of(draft, fact_id)
+            if fact is None:
+                raise SignoffError(f"{handout_id}: no fact {fact_id!r} in this draft")
+            text = " ".join(str(new_text or "").split())
+            if not text:
+                raise SignoffError(f"{handout_id}: {fact_id}: the text is empty; write the sentence or leave it")
+            if text == fact.text:
+                return EditResult("unchanged")
+            findings = self.check_text(draft, fact_id, text)
+            unusable = [f for f in findings if f.kind == "degenerate"]
+            if unusable:
+                raise SignoffError(f"{handout_id}: {fact_id}: {plain_message(unusable[0])}; this text cannot be "
+                                   f"published as it is, so it was not saved")
+            missing = [f for f in findings if f.key not in set(acknowledged)]
+            if missing:
+                return EditResult("needs acknowledgement", findings, missing)
+            moment = _now(now)
+            old = fact.text
+            fact.text, fact.origin, fact.changes = text, Origin.EDITED, []
+            save_draft(self.project.drafts, draft)
+            signoff.record_edit(self.project, handout_id, editor, fact_id, old, text,
+                                acknowledged=[_ack(f, editor, moment) for f in findings], now=now)
+            self._mark_provenance(handout_id, fact_id, text, editor)
+        return EditResult("saved", findings)
+
+    def _mark_provenance(self, handout_id: str, fact_id: str, text: str, editor: str) -> None:
+        if not provenance_path(self.project.drafts, handout_id).exists():
+            return
+        prov = load_provenance(self.project.drafts, handout_id)
+        prov.id = prov.id or handout_id
+        rec = prov.facts.get(fact_id) or FactRecord(section="", source="", origin=Origin.EDITED, chosen_text=text)
+        rec.origin, rec.chosen_text, rec.changes = Origin.EDITED, text, []
+        rec.edited_by_clinician, rec.edited_by = True, editor
+        prov.facts[fact_id] = rec
+        save_provenance(self.project.drafts, prov)
+
+    def approve(self, handout_id: str, reviewer: str, *, expected_content_sha256: str | None,
+                acknowledged=(), now: datetime | None = None) -> signoff.Approval:
+        """Sign the exact text the reviewer saw (its SHA-256), with every finding on clinician text acknowledged."""
+        from handouts.pipeline import provenance_for
+
+        moment = _now(now)
+        with audit.lock(self.project):
+            snap = self.load(handout_id, today=moment.date(), log_hand_edits=True)
+            draft = snap.draft
+            if draft is None:
+                raise SignoffError(f"{handout_id}: no draft to approve; run `handouts draft {handout_id}` first")
+            if expected_content_sha256 is not None and expected_content_sha256 != draft.content_sha256():
+                raise SignoffError(f"{handout_id}: cannot approve: the draft changed since you opened it "
+                                   f"(someone saved a change); reload it and review the new text")
+            given = set(acknowledged)
+            refused = [f for f in (snap.report.findings if snap.report else [])
+                       if f.severity == "error" and f.key and f.key in given]
+            if refused:
+                raise SignoffError(f"{handout_id}: cannot approve: machine text that fails its checks can never be "
+                                   f"approved, acknowledged or not: {refused[0].message}; correct the text "
+                                   f"yourself (a clinician edit) or redraft")
+            missing = [f for f in snap.to_acknowledge() if f.key not in given]
+            if missing and snap.status.state not in (State.CHECKS_FAILED, State.DRAFTED, State.RETIRED):
+                raise SignoffError(f"{handout_id}: cannot approve: acknowledge each finding on clinician-written "
+                                   f"text first: " + "; ".join(f"[{f.key}] {f.message}" for f in missing))
+            acks = [_ack(f, reviewer, moment) for f in snap.to_acknowledge()]
+            return signoff.approve(self.project, handout_id, reviewer, draft=draft,
+                                   sheet_sha256=snap.sheet_sha256, provenance=provenance_for(self.project, handout_id),
+                                   report=snap.report, now=now, expected_content_sha256=expected_content_sha256,
+                                   acknowledgements=acks)
+
+    def reject(self, handout_id: str, reviewer: str, reason: str, *,
+               expected_content_sha256: str | None = None, now: datetime | None = None) -> None:
+        with audit.lock(self.project):
+            snap = self.load(handout_id, log_hand_edits=True)
+            if snap.draft is None:
+                raise SignoffError(f"{handout_id}: no draft yet; run `handouts draft {handout_id}` first")
+            signoff.reject(self.project, handout_id, reviewer, reason, draft=snap.draft, now=now,
+                           expected_content_sha256=expected_content_sha256)
+
+    def retire(self, handout_id: str, reviewer: str, reason: str, *, now: datetime | None = None) -> None:
+        signoff.retire(self.project, handout_id, reviewer, reason, now=now)
+
+
+__all__ = ["Service", "Snapshot", "EditResult", "state_label", "origin_label", "finding_key", "ACK",
+           "STATE_WORDS"]

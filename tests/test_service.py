@@ -1,0 +1,174 @@
+"""The one sign-off service and the CLI on top of it: real sheets, real drafts, real checks (no model)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from handouts import audit, service
+from handouts.cli import cli
+from handouts.drafts import draft_path, load_draft
+from handouts.exceptions import SignoffError
+from handouts.service import Service
+from tests.signoff_support import REVIEWER, real_clinic
+
+REPO = Path(__file__).parent.parent
+SUMMARY = ("Acne is a common, long-lasting skin problem of the hair follicle and oil gland. It can be itchy. "
+           "Early, steady treatment clears most acne and limits scarring and dark spots.")
+
+
+@pytest.fixture
+def clinic(tmp_path):
+    return real_clinic(tmp_path)
+
+
+def run(clinic, *args, input=None):
+    return CliRunner().invoke(cli, [*args, "--root", str(clinic.root)], input=input)
+
+
+# -- states --------------------------------------------------------------------------------
+
+
+def test_one_vocabulary_of_states(clinic):
+    shutil.copy(REPO / "sources" / "melasma.yaml", clinic.sources)  # a sheet with no draft yet
+    r = run(clinic, "status")
+    assert r.exit_code == 0, r.output
+    rows = {line.split()[0]: line for line in r.output.splitlines()[2:]}
+    assert "  no draft yet  " in rows["melasma"] and "  awaiting review  " in rows["acne"]
+    assert set(service.STATE_WORDS) == {"no draft yet", "awaiting review", "changes requested",
+                                        "approved (not yet published)", "published", "checks failed",
+                                        "review due", "retired"}
+    r = run(clinic, "check", "acne")
+    assert r.output.startswith("acne: passed with warnings; state: awaiting review\n")  # the grade is over 6
+    run(clinic, "approve", "acne", "--reviewer", REVIEWER, "--yes")
+    assert json.loads(run(clinic, "status", "--json").output)[0]["state"] == "approved (not yet published)"
+
+
+# -- clinician edits -----------------------------------------------------------------------
+
+
+def test_cli_edit_lists_the_findings_and_saves_once_each_is_acknowledged(clinic):
+    before = draft_path(clinic.drafts, "acne").read_bytes()
+    r = run(clinic, "edit", "acne", "summary", SUMMARY, "--reviewer", REVIEWER, input="y\nn\n")
+    assert r.exit_code == 1 and "adds 'common' and 'itchy' (a symptom), which your fact does not say" in r.output
+    assert draft_path(clinic.drafts, "acne").read_bytes() == before and audit.events(clinic) == []
+
+    keys = [f.key for f in Service(clinic).check_text(load_draft(clinic.drafts, "acne"), "summary", SUMMARY)]
+    assert len(keys) == 2
+    r = run(clinic, "edit", "acne", "summary", SUMMARY, "--reviewer", REVIEWER,
+            *[a for k in keys for a in ("--acknowledge", k)])
+    assert r.exit_code == 0, r.output
+    assert r.output == ("acne: summary: saved as a clinician edit with 2 finding(s) acknowledged; logged. "
+                        "Any earlier approval no longer applies.\n")
+    [e] = audit.events(clinic)
+    assert (e["event"], e["by"], e["new"]) == ("edit", REVIEWER, SUMMARY)
+    assert [a["key"] for a in e["acknowledged"]] == keys
+    assert load_draft(clinic.drafts, "acne").summary.text == SUMMARY
+
+
+def test_cli_approve_shows_everything_signed_and_asks_for_each_acknowledgement(clinic):
+    svc = Service(clinic)
+    keys = [f.key for f in svc.check_text(svc.draft("acne"), "summary", SUMMARY)]
+    svc.edit("acne", "summary", SUMMARY, REVIEWER, acknowledged=keys)
+    r = run(clinic, "approve", "acne", "--reviewer", REVIEWER, "--yes")
+    assert r.exit_code == 5 and "acknowledge each finding on clinician-written text first" in r.output
+    r = run(clinic, "approve", "acne", "--reviewer", REVIEWER, input="y\ny\ny\n")
+    assert r.exit_code == 0, r.output
+    d = load_draft(clinic.drafts, "acne")
+    for shown in ("Also called: acne vulgaris, pimples, breakouts", "What is Acne?", "When to get help",
+                  "  sebum: the natural oil made by glands in the skin", "References\n  1. Reynolds RV",
+                  f"Content SHA-256: {d.content_sha256()}", f"[{keys[0]}] summary: drops 'inflammatory'",
+                  '"approved for publication"'):
+        assert shown in r.output
+    rec = json.loads((clinic.signoffs / "acne.json").read_text())["records"][-1]
+    assert [(a["key"], a["by"], a["fact"]) for a in rec["acknowledgements"]] == [
+        (k, REVIEWER, "summary") for k in keys]
+    shown = run(clinic, "audit", "show", "acne").output
+    assert shown.count("acknowledged by Dana Reyes, MD, FAAD at ") == 4  # twice on the edit, twice on the approval
+    assert "summary: adds 'common' and 'itchy' (a symptom), which your fact does not say" in shown
+
+
+def test_a_degenerate_clinician_text_is_not_saved(clinic):
+    with pytest.raises(SignoffError, match=r"^acne: summary: .*this text cannot be published as it is"):
+        Service(clinic).edit("acne", "summary", "Acne <script>x</script> see https://evil.example", REVIEWER,
+                             acknowledged=["x"])
+
+
+# -- approvals bind to what was shown ---------------------------------------------------------
+
+
+def test_cli_approve_binds_to_the_text_it_printed(clinic, monkeypatch):
+    real_confirm = click.confirm
+
+    def confirm_after_a_colleague_saves(text, **kw):
+        if text == "Do you confirm?":  # the draft changes while the reviewer reads
+            new = "Acne is not caused by dirt, and it is not catching."
+            Service(clinic).edit("acne", "about.3", new, "Sam Okafor, MD", acknowledged=_keys(clinic, "about.3", new))
+        return real_confirm(text, **kw)
+
+    monkeypatch.setattr(click, "confirm", confirm_after_a_colleague_saves)
+    r = run(clinic, "approve", "acne", "--reviewer", REVIEWER, input="y\n")
+    assert r.exit_code == 5
+    assert ("acne: cannot approve: the draft changed since you opened it (someone saved a change); "
+            "reload it and review the new text") in r.output
+    assert [e["event"] for e in audit.events(clinic)] == ["edit"]
+
+
+def _keys(clinic, fact, text):
+    svc = Service(clinic)
+    return [f.key for f in svc.check_text(svc.draft("acne"), fact, text)]
+
+
+def test_cli_approve_with_a_hash_refuses_other_text(clinic):
+    r = run(clinic, "approve", "acne", "--reviewer", REVIEWER, "--sha256", "0" * 64, "--yes")
+    assert r.exit_code == 5 and "the draft changed since you opened it" in r.output
+    sha = load_draft(clinic.drafts, "acne").content_sha256()
+    assert run(clinic, "approve", "acne", "--reviewer", REVIEWER, "--sha256", sha, "--yes").exit_code == 0
+
+
+def test_machine_text_that_fails_is_refused_by_the_cli_even_acknowledged(clinic):
+    key = _make_machine_text_fail(clinic)
+    r = run(clinic, "approve", "acne", "--reviewer", REVIEWER, "--acknowledge", key, "--yes")
+    assert r.exit_code == 5
+    assert "machine text that fails its checks can never be approved, acknowledged or not" in r.output
+    assert not (clinic.signoffs / "acne.json").exists()
+
+
+def _make_machine_text_fail(clinic) -> str:
+    """treatment.3 becomes a failing model rewrite (as if the guard got stricter); returns its finding key."""
+    path = draft_path(clinic.drafts, "acne")
+    good = "Apply a pea-sized amount of retinoid to the whole affected area at night."
+    bad = "Apply a pea-sized amount of retinoid to the whole affected area twice a day."
+    path.write_text(path.read_text().replace(good, bad))
+    prov_path = clinic.drafts / "acne.provenance.json"
+    prov = json.loads(prov_path.read_text())
+    entry = prov["facts"]["treatment.3"]
+    entry["chosen_text"] = entry["chosen_text"].replace(good, bad)
+    prov_path.write_text(json.dumps(prov))
+    snap = Service(clinic).load("acne")
+    assert snap.status.state.value == "checks failed"
+    return next(f.key for f in snap.report.findings if f.severity == "error")
+
+
+# -- hand edits of drafts/ID.yaml ------------------------------------------------------------------
+
+
+def test_a_hand_edit_shows_as_a_clinician_edit_and_is_logged_once_before_an_action(clinic):
+    path = draft_path(clinic.drafts, "acne")
+    path.write_text(path.read_text().replace("it does not spread to others.", "it does not spread. It is itchy."))
+    before = path.read_bytes()
+    snap = Service(clinic).load("acne")  # viewing writes nothing ...
+    assert service.origin_label(snap.draft.sections[0].facts[2]) == "clinician edit"
+    assert audit.events(clinic) == [] and path.read_bytes() == before
+    key = next(f.key for f in snap.to_acknowledge())
+    with pytest.raises(SignoffError, match="acknowledge each finding"):
+        Service(clinic).approve("acne", REVIEWER, expected_content_sha256=snap.content_sha256)
+    [e] = audit.events(clinic)  # ... but any action logs the hand edit first, once
+    assert (e["event"], e["fact"]) == ("edit", "about.3") and e["by"].endswith("(edited drafts/acne.yaml)")
+    Service(clinic).approve("acne", REVIEWER, expected_content_sha256=snap.content_sha256, acknowledged=[key])
+    assert [e["event"] for e in audit.events(clinic)] == ["edit", "approve"]
