@@ -33,10 +33,12 @@ from handouts.drafts import (
     Provenance,
     split_sentences,
 )
-from handouts.lexicon import EXPLAIN, lexicon_repair, plain_terms, stems, term_key
+from handouts.lexicon import (EXPLAIN, Repair, lexicon_repair, plain_terms, stems, term_key, term_stems, tokens,
+                              wordlist)
 from handouts.models import Generation, Model, Params
 from handouts.prompts import PROMPT_VERSION, rewrite_messages
 from handouts.sheets import Fact, Sheet
+from handouts.simplify import restructure
 
 MAX_SENTENCES = 3
 
@@ -118,8 +120,13 @@ def candidate_params(params: Params, i: int) -> Params:
     return params.with_seed(params.seed + i, temperature=0.0 if i == 0 else None)
 
 
-def judge(fact: Fact, text: str, finish_reason: str, glossary: dict) -> tuple[bool, list[str], float | None]:
-    """Verdict on one candidate: accepted, reasons, reading grade."""
+def judge(fact: Fact, text: str, finish_reason: str, glossary: dict,
+          max_sentences: int | None = MAX_SENTENCES) -> tuple[bool, list[str], float | None]:
+    """Verdict on one candidate: accepted, reasons, reading grade.
+
+    `max_sentences` bounds a model's output (a rambling model adds sentences); the
+    sentence rules have no such bound: each of their sentences comes from the fact.
+    """
     reasons: list[str] = []
     if finish_reason == "length":
         reasons.append("cut off: the model hit max_tokens before finishing")
@@ -128,8 +135,8 @@ def judge(fact: Fact, text: str, finish_reason: str, glossary: dict) -> tuple[bo
     if not text.strip():
         reasons.append("empty output")
     else:
-        limit = max(MAX_SENTENCES, len(split_sentences(fact.text)))
-        if len(split_sentences(text)) > limit:
+        limit = max(max_sentences, len(split_sentences(fact.text))) if max_sentences else None
+        if limit is not None and len(split_sentences(text)) > limit:
             reasons.append(f"more than {limit} sentences")
         verdict = checks.check_rewrite(fact.text, text, section=fact.section, glossary=glossary)
         reasons.extend(verdict.reasons)
@@ -141,9 +148,40 @@ def judge(fact: Fact, text: str, finish_reason: str, glossary: dict) -> tuple[bo
     return (not reasons), reasons, grade
 
 
-def choose(candidates: list[Candidate]) -> Candidate | None:
+def choose(source: str, candidates: list[Candidate]) -> Candidate | None:
+    """Faithful first: among candidates the guard accepted, one that keeps all of the
+    fact's content wins over one that does not; then the lower grade, then the shorter."""
     ok = [c for c in candidates if c.accepted]
-    return min(ok, key=lambda c: (c.grade, len(c.text))) if ok else None
+    return min(ok, key=lambda c: (not keeps_all_content(source, c.text), c.grade, len(c.text))) if ok else None
+
+
+_KEEP_ALWAYS = frozenset("all every each only most many some any no not never none always few both either "
+                         "neither more less least much".split())
+
+
+# Linking words a sentence rule may trade for a full stop and an explicit subject
+_CONNECTIVES = frozenset("such as which including because so that and but while whereas".split())
+
+
+def keeps_all_content(source: str, candidate: str) -> bool:
+    """Does `candidate` keep every content word of `source`, as written or as a lexicon
+    synonym? Quantifiers and negations count as content ("all of the skin" is not "the skin")."""
+    function = wordlist("function_words")
+    have = set(stems(candidate))
+    src = stems(source)
+    covered = [False] * len(src)
+    for _t, t_st, plains in term_stems():
+        n = len(t_st)
+        for i in range(len(src) - n + 1):
+            if tuple(src[i:i + n]) == t_st and any(p and set(p) <= have for p in plains):
+                covered[i:i + n] = [True] * n
+    for word, st, cov in zip(tokens(source), src, covered):
+        if cov or st in have:
+            continue
+        if (word in function or word in _CONNECTIVES) and word not in _KEEP_ALWAYS:
+            continue
+        return False
+    return True
 
 
 @dataclass
@@ -217,6 +255,11 @@ class Drafter:
         )
         return draft, prov
 
+    @staticmethod
+    def _rule_candidate(fact: Fact, sheet: Sheet, text: str, kind: str, changes: list[str]) -> Candidate:
+        accepted, reasons, grade = judge(fact, text, "", sheet.glossary, max_sentences=None)
+        return Candidate(text=text, kind=kind, accepted=accepted, reasons=reasons, grade=grade, rules=changes)
+
     def _draft_fact(self, sheet: Sheet, fact: Fact, old: DraftFact | None, old_rec: FactRecord | None,
                     cache: dict[str, list[Candidate]], stats: Stats,
                     explained: set[str]) -> tuple[DraftFact, FactRecord]:
@@ -254,25 +297,42 @@ class Drafter:
             accepted, reasons, grade = judge(fact, text, g.finish_reason, sheet.glossary)
             candidates.append(Candidate(text=text, kind="model", accepted=accepted, reasons=reasons,
                                         grade=grade, **g.generation()))
-        # The lexicon repair of the clinician's fact is the baseline every rewrite must
-        # beat: a model candidate is kept only if it passed and reads more simply.
+        # Deterministic candidates: the lexicon's swaps and explanations, and the sentence
+        # rules (each rule kept only if the guard accepts its output) with the lexicon on top.
+        # Each goes through the same guard as a model candidate.
+        repairs: dict[int, Repair] = {}
         fixed = lexicon_repair(fact.text, sheet.glossary, explained)
-        baseline, swaps = fixed.text, fixed.changes
-        if not checks.check_rewrite(fact.text, baseline, section=fact.section, glossary=sheet.glossary).accepted:
-            baseline, swaps = fact.text, []  # the lexicon must never make a fact unfaithful: keep it verbatim
-        baseline_grade = _grade(baseline)
-        best = choose(candidates)
-        if best is not None and (best.grade, len(best.text)) < (baseline_grade, len(baseline)):
-            text, changes, why = best.text, [], ""
-            origin = Origin.UNCHANGED if text == fact.text else Origin.MODEL  # a copy is not a rewrite
+        if fixed.text != fact.text:
+            c = self._rule_candidate(fact, sheet, fixed.text, "lexicon", fixed.changes)
+            candidates.append(c)
+            repairs[id(c)] = fixed
+        structured, rules = restructure(fact.text, lambda t: _accepts(fact, t, sheet.glossary))
+        if rules:
+            on_top = lexicon_repair(structured, sheet.glossary, explained)
+            c = self._rule_candidate(fact, sheet, on_top.text, "rule",
+                                     [f"rule: {r}" for r in rules] + on_top.changes)
+            if not c.accepted:  # the lexicon broke it: the rules alone
+                c = self._rule_candidate(fact, sheet, structured, "rule", [f"rule: {r}" for r in rules])
+            else:
+                repairs[id(c)] = on_top
+            candidates.append(c)
+
+        best = choose(fact.text, candidates)
+        source_grade = _grade(fact.text)
+        if best is None or (best.kind != "model" and (best.grade, len(best.text)) >= (source_grade, len(fact.text))
+                            and not repairs.get(id(best), Repair("")).explained):
+            text, changes, origin = fact.text, [], Origin.UNCHANGED
+            why = "no candidate passed the checks" if best is None else "no candidate read more simply"
+            best = None
         else:
-            text, changes = baseline, swaps
-            origin = Origin.WORD_SWAPS if baseline != fact.text else Origin.UNCHANGED
-            if swaps:
-                explained.update(fixed.explained)
-            why = ("no candidate passed the checks" if best is None else
-                   f"no accepted candidate read more simply than the word swaps "
-                   f"(grade {best.grade} vs {baseline_grade})")
+            text = best.text
+            origin = {"model": Origin.MODEL, "lexicon": Origin.WORD_SWAPS, "rule": Origin.RESTRUCTURED}[best.kind]
+            changes = list(best.rules) if best.kind != "model" else []
+            if text == fact.text:
+                origin, changes = Origin.UNCHANGED, []
+            why = ""
+            if id(best) in repairs:
+                explained.update(repairs[id(best)].explained)
         stats.count(origin)
         rec = FactRecord(
             section=fact.section,
@@ -282,19 +342,31 @@ class Drafter:
             line=fact.line,
             cache_key=key,
             changes=changes,
-            chosen_candidate=candidates.index(best) if best is not None and text == best.text else None,
-            baseline_grade=baseline_grade,
+            chosen_candidate=candidates.index(best) if best is not None else None,
+            baseline_grade=source_grade,
             why=why,
             candidates=candidates,
         )
         return DraftFact(fact.id, fact.text, text, origin, key, changes=list(changes)), rec
 
 
+def _accepts(fact: Fact, text: str, glossary: dict) -> bool:
+    return checks.check_rewrite(fact.text, text, section=fact.section, glossary=glossary).accepted
+
+
 def _grade(text: str) -> float:
-    try:
-        return round(checks.readability(text).fk_grade, 2)
-    except ValueError:
+    """Flesch-Kincaid grade of one fact's text, for choosing between its candidates.
+
+    Counted on real sentences: the handout scorer follows textstat, which also ends a
+    sentence at the dot of "0.1%"; on a single fact that noise can outweigh a real split.
+    """
+    from handouts.checks.readability import _words, syllables
+
+    words = [w for w in _words(text) if any(ch.isalpha() for ch in w)]
+    n = len(split_sentences(text))
+    if not words or not n:
         return float("inf")
+    return round(0.39 * len(words) / n + 11.8 * sum(syllables(w) for w in words) / len(words) - 15.59, 2)
 
 
 def words_to_know(texts: list[str], glossary: dict[str, str]) -> dict[str, str]:
