@@ -169,7 +169,10 @@ def pdf_cache(project: Project) -> Path:
 
 
 def _prune_pdf_cache(project: Project, keep: int = 50) -> None:
-    files = sorted(pdf_cache(project).glob("*.pdf"), key=lambda p: p.stat().st_mtime, reverse=True)
+    """Keep every PDF of the live site and the `keep` most recent others (for a quick rollback)."""
+    live = {p.name for p in docs_dir(project).glob("*/*.pdf")}
+    files = sorted((p for p in pdf_cache(project).glob("*.pdf") if p.name not in live),
+                   key=lambda p: p.stat().st_mtime, reverse=True)
     for old in files[keep:]:
         old.unlink(missing_ok=True)
 
@@ -202,19 +205,22 @@ def write_docs(project: Project, items: list[PublishItem], docs: Path) -> None:
 
     (docs / "robots.txt").write_text(robots_txt(settings.site), encoding="utf-8")
     qr_base = settings.site.base_url() if settings.site.is_public() else ""  # no QR code to localhost
-    entries = []
+    entries, jobs, pdf_names = [], [], {}
     for item in items:
         h = rendering.handout_context(item)
         web = rendering.handout_fragment(env, clinic, h, for_print=False)
         page = rendering.markdown_page(env, "page.md.j2", h["title"], web)
         (docs / f"{h['id']}.md").write_text(page, encoding="utf-8")
         printed = rendering.handout_fragment(env, clinic, h, for_print=True)
-        data = pdfs.render_pdf(env, clinic=clinic, handout=h, body_html=printed,
-                               paper=settings.site.paper, site_url=qr_base,
-                               logo=logo, css=pdf_css, cache=pdf_cache(project))
-        (docs / h["id"]).mkdir()
-        (docs / h["id"] / h["pdf_name"]).write_bytes(data)
+        jobs.append(pdfs.prepare(env, clinic=clinic, handout=h, body_html=printed,
+                                 paper=settings.site.paper, site_url=qr_base,
+                                 logo=logo, css=pdf_css))
+        pdf_names[h["id"]] = h["pdf_name"]
         entries.append({"id": h["id"], "title": h["title"], "also_called": h["also_called"]})
+    # only PDFs whose inputs changed are rendered, in parallel worker processes
+    for hid, got in pdfs.render_all(jobs, pdf_cache(project)).items():
+        (docs / hid).mkdir()
+        _place(got, docs / hid / pdf_names[hid])
 
     groups: dict[str, list[dict]] = {}
     for e in sorted(entries, key=lambda e: e["title"].casefold()):
@@ -231,6 +237,17 @@ def robots_txt(site) -> str:
     if site.base_url():
         lines.append(f"Sitemap: {site.base_url()}sitemap.xml")
     return "\n".join(lines) + "\n"
+
+
+def _place(pdf: Path | bytes, dest: Path) -> None:
+    """Put a PDF into the docs folder: a cached one as a hard link (no copy) where possible."""
+    if isinstance(pdf, bytes):
+        dest.write_bytes(pdf)
+        return
+    try:
+        os.link(pdf, dest)
+    except OSError:
+        shutil.copyfile(pdf, dest)
 
 
 # -- 2. the build ----------------------------------------------------------------
