@@ -93,6 +93,9 @@ def build(root, model, quiet, release):
         handouts build --model http://127.0.0.1:8080
     """
     result = pipeline.build(root, model=model, progress=not quiet, release=release)
+    if result.unchanged:
+        click.echo(f"nothing changed since release {result.unchanged[:12]}: site/ verified against "
+                   "its manifest; no check, PDF or mkdocs run needed")
     s = result.stats
     click.echo(f"drafting: {s.facts} facts, {s.model_calls} model calls, "
                f"{s.tokens} tokens, {s.tokens_per_second:.1f} tok/s")

@@ -8,7 +8,8 @@ most builds change nothing. What is pure and deterministic is therefore kept in
 - "draft":   a parsed drafts/ID.yaml, by the file's bytes;
 - "verdict": `checks.check_rewrite` on (fact, candidate, section, glossary);
 - "report":  a draft's whole check report, by the draft, its sheet and the settings;
-- "drafting": that a sheet's draft and provenance are what drafting would write again.
+- "drafting": that a sheet's draft and provenance are what drafting would write again;
+- "release": the closing table of the last full build, by its inputs (the fast path).
 
 Every key also holds the *version* of its kind: a SHA-256 of the code and data
 files that compute it (and of the libraries they call), taken at run time. So a
@@ -38,6 +39,7 @@ _SOURCES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "verdict": (("checks", "lexicon.py", "data"), ("textstat", "pyphen", "nltk")),
     "report": (("checks", "lexicon.py", "data", "drafts.py", "pipeline.py", "service.py", "sheets.py"),
                ("textstat", "pyphen", "nltk")),
+    "release": (("pipeline.py", "releases.py", "publish.py"), ()),
     "drafting": (("checks", "lexicon.py", "data", "drafts.py", "pipeline.py", "service.py", "sheets.py", "drafting.py",
                   "prompts.py", "models.py"), ("textstat", "pyphen", "nltk")),
 }

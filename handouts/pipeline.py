@@ -71,6 +71,7 @@ class Result:
     reports: dict[str, "Report"] = field(default_factory=dict)
     error: ModelError | None = None  # drafting stopped; what was approved was still published
     notes: list[str] = field(default_factory=list)  # printed under the closing table
+    unchanged: str = ""  # the live release, when nothing changed since it was made (the fast path)
 
 
 # -- stages --------------------------------------------------------------------
@@ -390,9 +391,12 @@ def build(root: Path | str = ".", *, model: Model | str | None = None, progress:
     """
     from handouts import publish as publishing
 
-    project, sheets = load(root)  # raises before anything is written
     if release:
-        check_release(project)
+        check_release(load_project(root))
+    fast = _unchanged_since_release(load_project(root), model)
+    if fast is not None:
+        return fast
+    project, sheets = load(root)  # raises before anything is written
     signoff.recover(project)  # finish a sign-off torn by a crash, if any
     problems = audit.verify(project)
     if problems:
@@ -417,12 +421,84 @@ def build(root: Path | str = ".", *, model: Model | str | None = None, progress:
                                                 grade=reports[s.id].grade.scores()))
     from handouts import releases
 
-    publishing.publish(project, items, inputs=releases.input_fingerprint(project))
+    inputs = releases.input_fingerprint(project)
+    publishing.publish(project, items, inputs=inputs)
     published = [i.draft.id for i in items]
     signoff.record_publish(project, published,  # logged only when the published set changes
                            contents={i.draft.id: i.draft.content_sha256() for i in items})
     notes = [n for n in [site_url_note(project)] if n]
-    return Result(rows(sheets, states, reports, set(published)), stats, published, reports, error, notes)
+    result = Result(rows(sheets, states, reports, set(published)), stats, published, reports, error, notes)
+    if error is None:
+        _remember_release(project, inputs, result, model)
+    return result
+
+
+# -- the no-change fast path -------------------------------------------------------------
+
+
+def _fast_path_inputs(project: Project, model: Model | str | None) -> dict:
+    """What the release manifest's input fingerprint leaves to the build itself: the
+    drafting cache (provenance), the model, and the audit log as it stands."""
+    from handouts.models import bundled_model_path
+
+    provenance = {p.name: _file_sha256(p) for p in sorted(Path(project.drafts).glob("*.provenance.json"))}
+    m = project.settings.model
+    if isinstance(model, Model):
+        used = model.describe()
+    else:  # the model file by its size and time (hashing it is for drafting to do)
+        try:
+            path = (Path(model) if model and "://" not in model else bundled_model_path()
+                    if not model and m.backend == "bundled" else Path(project.root) / m.path
+                    if not model and m.backend == "gguf" else None)
+            st = path.stat() if path is not None else None
+            used = [str(path), st.st_size, st.st_mtime_ns] if st else [m.backend, m.url, m.name, model]
+        except (ModelError, OSError):
+            used = ["missing", model]
+    return {"provenance": provenance, "model": used, "audit": _file_sha256(audit.log_path(project)) or ""}
+
+
+def _unchanged_since_release(project: Project, model: Model | str | None) -> Result | None:
+    """The Result of the last build if nothing it was made from has changed, else None.
+
+    Holds when the live site/ is exactly the release its manifest describes, the
+    manifest's input fingerprint (sheets, drafts, sign-offs, clinic settings,
+    templates, code and package versions) equals this build's, no review date has
+    come due since (`valid_until`), and the drafting cache, model file and audit log
+    are those the last full build finished with. Then checks, PDFs and mkdocs would
+    only make the same site again, so the build verifies that and stops.
+    """
+    from handouts import releases
+
+    m = memo.for_project(project)
+    inputs = releases.input_fingerprint(project)
+    last = m.get("release", memo.key("release", inputs["sha256"], _fast_path_inputs(project, model)))
+    if last is None:
+        return None
+    until = last.get("valid_until")
+    if until and audit.utc_now()[:10] >= until:
+        return None
+    live = releases.live_manifest(project)  # every file of site/ against its manifest
+    if live is None or live["release"] != last["release"] or live.get("inputs", {}).get("sha256") != inputs["sha256"]:
+        return None
+    stats = _stats()
+    stats.facts, stats.origins = last["facts"], dict(last["origins"])
+    notes = [n for n in [site_url_note(project)] if n]
+    return Result([Row(**r) for r in last["rows"]], stats, list(last["published"]), {}, None, notes,
+                  unchanged=live["release"])
+
+
+def _remember_release(project: Project, inputs: dict, result: Result, model: Model | str | None) -> None:
+    from handouts import releases
+
+    live = releases.live_manifest(project)
+    if live is None or live.get("inputs", {}).get("sha256") != inputs["sha256"]:
+        return
+    m = memo.for_project(project)
+    m.put("release", memo.key("release", inputs["sha256"], _fast_path_inputs(project, model)), {
+        "release": live["release"], "valid_until": live.get("valid_until"),
+        "rows": [dataclasses.asdict(r) for r in result.rows], "published": result.published,
+        "facts": result.stats.facts, "origins": result.stats.origins})
+    m.flush()
 
 
 def published_ids(project: Project, states: dict[str, signoff.HandoutStatus]) -> set[str]:
