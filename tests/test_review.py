@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from handouts import audit, review, service, signoff
 from handouts.checks import Verdict
@@ -20,7 +21,10 @@ from handouts.checks.findings import Finding, Kind
 from handouts.drafts import load_draft, save_draft, save_json, provenance_path
 from handouts.exceptions import HandoutsError
 from handouts.signoff import State
-from tests.signoff_support import PROVENANCE, REVIEWER, T0, make_draft, project, report_for
+from handouts.cli import cli
+from handouts.service import Service
+from tests.signoff_support import PROVENANCE, REVIEWER, T0, make_draft, project, real_clinic, report_for
+from tests.test_service import _make_machine_text_fail
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -559,3 +563,197 @@ def test_browser_cross_site_form_post_is_refused(live, page, tmp_path):
         evil.server_close()
     assert not (tmp_path / "signoffs/audit.jsonl").exists()
     assert not (tmp_path / "signoffs/acne.json").exists()
+
+
+# -- a real browser on the real acne sheet and draft (the real service: real checks, no model) ------------
+
+
+SUMMARY_EDIT = ("Acne is a common, long-lasting skin problem of the hair follicle and oil gland. It can be itchy. "
+                "Early, steady treatment clears most acne and limits scarring and dark spots.")
+
+
+@pytest.fixture
+def real(tmp_path):
+    p = real_clinic(tmp_path)
+    server = review.ReviewServer(p, 0, quiet=True)
+    server.start_in_thread()
+    yield p, server
+    server.shutdown()
+    server.server_close()
+
+
+def _open(page, server, hid="acne"):
+    page.goto(server.login_url)
+    page.goto(server.url + f"h/{hid}")
+
+
+def _page_edit(page, fact, text, name="Dana Reyes", credentials="MD, FAAD"):
+    page.locator(f'[id="edit-{fact}"] >> xpath=..').evaluate("e => e.open = true")
+    form = page.locator(f'[id="edit-{fact}"]')
+    form.locator("textarea").fill(text)
+    form.locator('input[name="name"]').fill(name)
+    form.locator('input[name="credentials"]').fill(credentials)
+    form.locator("button").click()
+    page.wait_for_load_state()
+
+
+def _page_acknowledge_and_save(page, fact):
+    form = page.locator(f'[id="edit-{fact}"]')
+    for box in form.locator('input[name="ack"]').all():
+        box.check()
+    form.locator("button").click()
+    page.wait_for_url("**?done=edited")
+
+
+def _page_approve(page, name="Dana Reyes", credentials="MD, FAAD", acknowledge=True):
+    if acknowledge:
+        for box in page.locator('#approve-form input[name="ack"]').all():
+            box.check()
+    page.fill("#approve-name", name)
+    page.fill("#approve-credentials", credentials)
+    page.check("#approve-confirm")
+    page.click("#approve-submit")
+    page.wait_for_load_state()
+
+
+@pytest.mark.browser
+def test_browser_shows_the_word_diff_the_origin_and_every_candidate_with_its_verdict(real, page):
+    p, server = real
+    _open(page, server)
+    assert page.text_content("#page-name") == "Review: Acne"
+    # a fact the lexicon changed: what was swapped out and in, said as word swaps, not "not simplified"
+    assert page.text_content('[id="origin-about.3"]') == "word swaps"
+    assert page.locator('[id="fact-about.3"] del').all_text_contents() == ["is", "contagious."]
+    assert page.locator('[id="text-about.3"] ins').all_text_contents() == ["does", "spread to others."]
+    # a model rewrite, with each attempt and its verdict
+    assert page.text_content('[id="origin-treatment.3"]') == "model rewrite"
+    cands = page.locator('[id="candidates-treatment.3"]')
+    cands.locator("summary").click()
+    verdicts = cands.locator(".verdict").all_text_contents()
+    assert "passed the checks; this is the text the patient reads" in verdicts
+    assert any(v == "refused by the checks" for v in verdicts)
+    refused = cands.locator("li.refused ul li").all_text_contents()
+    assert refused and all(r and not r.startswith("[") for r in refused)  # findings in the clinician's words
+    # everything signed is on the page
+    assert "acne vulgaris, pimples, breakouts" in page.text_content("#also-called")
+    assert "sebum" in page.locator("#glossary dt").all_text_contents()
+    assert page.locator("#references li").count() == 5
+
+
+@pytest.mark.browser
+def test_browser_clinician_edit_with_findings_acknowledged_then_approved_and_in_audit_show(real, page):
+    p, server = real
+    _open(page, server)
+    _page_edit(page, "summary", SUMMARY_EDIT)
+    assert "summary: not saved yet. The checks found what is listed below." in page.text_content("#error")
+    assert "'itchy' (a symptom), which your fact does not say" in page.text_content('[id="edit-summary"] fieldset')
+    assert audit.events(p) == []
+    _page_acknowledge_and_save(page, "summary")
+    assert page.text_content('[id="origin-summary"]') == "clinician edit"
+    assert "To acknowledge:" in page.text_content('[id="row-summary"]')
+    _page_approve(page, acknowledge=False)  # the browser refuses an unticked required box ...
+    assert page.url.endswith("done=edited")
+    _page_approve(page)  # ... ticked, it signs
+    page.wait_for_url("**?done=approved")
+    assert page.text_content("#state").startswith("State: approved (not yet published)")
+    rec = json.loads((p.signoffs / "acne.json").read_text())["records"][-1]
+    assert {a["fact"] for a in rec["acknowledgements"]} == {"summary"} and len(rec["acknowledgements"]) >= 1
+    shown = CliRunner().invoke(cli, ["audit", "show", "acne", "--root", str(p.root)]).output
+    assert "acknowledged by Dana Reyes, MD, FAAD at " in shown
+    assert "'itchy' (a symptom), which your fact does not say" in shown
+    assert "acknowledged by Dana Reyes, MD, FAAD" in page.text_content("#history")
+
+
+@pytest.mark.browser
+def test_browser_machine_text_that_fails_is_refused_even_with_an_acknowledgement(real, page):
+    p, server = real
+    key = _make_machine_text_fail(p)
+    _open(page, server)
+    assert page.text_content("#state").startswith("State: checks failed")
+    assert page.locator("#approve-form").count() == 0
+    assert "cannot be approved: machine-made text fails its checks" in page.text_content("#cannot-approve")
+    # a hand-made post that acknowledges the failing finding anyway
+    page.evaluate("""([key, sha, csrf]) => {
+        const f = document.createElement('form'); f.method = 'post'; f.action = '/h/acne/approve';
+        for (const [k, v] of Object.entries({csrf, content_sha256: sha, ack: key, name: 'Dana Reyes',
+                                              credentials: 'MD, FAAD', confirm: 'yes'})) {
+            const i = document.createElement('input'); i.type = 'hidden'; i.name = k; i.value = v; f.appendChild(i); }
+        document.body.appendChild(f); f.submit(); }""",
+                  [key, page.get_attribute('#reject-form input[name="content_sha256"]', "value"),
+                   page.get_attribute('#reject-form input[name="csrf"]', "value")])
+    page.wait_for_load_state()
+    assert ("acne: cannot approve: machine text that fails its checks can never be approved, acknowledged or not: "
+            "treatment.3 (model rewrite): ") in page.text_content("#error")
+    assert not (p.signoffs / "acne.json").exists()
+
+
+@pytest.mark.browser
+def test_browser_approval_after_a_concurrent_edit_is_refused_with_a_clear_message(real, page):
+    p, server = real
+    _open(page, server)  # the reviewer reads the page ...
+    new = "Acne is not caused by dirt or poor hygiene, and you cannot catch it."
+    Service(p).edit("acne", "about.3", new, "Sam Okafor, MD",  # ... while a colleague saves a change
+                    acknowledged=[f.key for f in Service(p).check_text(Service(p).draft("acne"), "about.3", new)])
+    _page_approve(page)
+    assert ("acne: cannot approve: the draft changed since you opened it (someone saved a change); "
+            "reload it and review the new text") in page.text_content("#error")
+    assert [e["event"] for e in audit.events(p)] == ["edit"]
+    assert page.text_content('[id="text-about.3"]').endswith("you cannot catch it.")  # the new text is shown
+
+
+def _normalised(events):
+    out = []
+    for e in events:
+        e = {k: v for k, v in e.items() if k not in ("ts", "hash", "prev")}
+        if "record" in e:
+            e["record"] = {k: v for k, v in e["record"].items() if k not in ("signed_at", "record_sha256")}
+            e["record"]["acknowledgements"] = [{k: v for k, v in a.items() if k != "at"}
+                                               for a in e["record"].get("acknowledgements", [])]
+        if "acknowledged" in e:
+            e["acknowledged"] = [{k: v for k, v in a.items() if k != "at"} for a in e["acknowledged"]]
+        out.append(e)
+    return out
+
+
+@pytest.mark.browser
+def test_page_and_cli_give_identical_audit_events(tmp_path, page, monkeypatch):
+    monkeypatch.setenv("HANDOUTS_EDITOR", "dreyes")
+    web, term = real_clinic(tmp_path / "web"), real_clinic(tmp_path / "cli")
+
+    def hand_edit(p):
+        path = p.drafts / "acne.yaml"
+        path.write_text(path.read_text().replace("and it does not spread to others.", "and it does not spread."))
+
+    # through the page: an edit with findings, an approval, a hand edit of the file, a request for changes
+    server = review.ReviewServer(web, 0, quiet=True)
+    server.start_in_thread()
+    try:
+        _open(page, server)
+        _page_edit(page, "summary", SUMMARY_EDIT)
+        _page_acknowledge_and_save(page, "summary")
+        _page_approve(page)
+        page.wait_for_url("**?done=approved")
+        hand_edit(web)
+        page.goto(server.url + "h/acne")
+        form = page.locator("#reject-form")
+        form.locator('input[name="name"]').fill("Dana Reyes")
+        form.locator('input[name="credentials"]').fill("MD, FAAD")
+        form.locator("textarea").fill("Say what 'spread' means.")
+        form.locator("button").click()
+        page.wait_for_url("**?done=rejected")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    # the same through the command line
+    def run(*args, input=None):
+        r = CliRunner().invoke(cli, [*args, "--root", str(term.root)], input=input)
+        assert r.exit_code == 0, r.output
+    run("edit", "acne", "summary", SUMMARY_EDIT, "--reviewer", REVIEWER, input="y\n" * 5)
+    run("approve", "acne", "--reviewer", REVIEWER, input="y\n" * 6)
+    hand_edit(term)
+    run("reject", "acne", "--reviewer", REVIEWER, "--reason", "Say what 'spread' means.")
+
+    web_events, cli_events = _normalised(audit.events(web)), _normalised(audit.events(term))
+    assert [e["event"] for e in web_events] == ["edit", "approve", "edit", "reject"]
+    assert web_events == cli_events
