@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from handouts import audit, service
 from handouts.cli import cli
-from handouts.drafts import draft_path, load_draft
+from handouts.drafts import draft_path, load_draft, load_provenance, save_draft, save_provenance
 from handouts.exceptions import SignoffError
 from handouts.service import Service
 from tests.signoff_support import REVIEWER, real_clinic
@@ -119,6 +119,15 @@ def test_cli_approve_binds_to_the_text_it_printed(clinic, monkeypatch):
     assert [e["event"] for e in audit.events(clinic)] == ["edit"]
 
 
+def hand_edit(clinic, fact_id: str, extra: str) -> str:
+    """A reviewer's edit of drafts/acne.yaml by hand: `extra` appended to one fact's text."""
+    d = load_draft(clinic.drafts, "acne")
+    f = next(f for f in d.facts() if f.fact_id == fact_id)
+    f.text += extra
+    save_draft(clinic.drafts, d)
+    return f.text
+
+
 def _keys(clinic, fact, text):
     svc = Service(clinic)
     return [f.key for f in svc.check_text(svc.draft("acne"), fact, text)]
@@ -140,19 +149,17 @@ def test_machine_text_that_fails_is_refused_by_the_cli_even_acknowledged(clinic)
 
 
 def _make_machine_text_fail(clinic) -> str:
-    """treatment.3 becomes a failing model rewrite (as if the guard got stricter); returns its finding key."""
-    path = draft_path(clinic.drafts, "acne")
-    good = "Apply a pea-sized amount of retinoid to the whole affected area at night."
-    bad = "Apply a pea-sized amount of retinoid to the whole affected area twice a day."
-    path.write_text(path.read_text().replace(good, bad))
-    prov_path = clinic.drafts / "acne.provenance.json"
-    prov = json.loads(prov_path.read_text())
-    entry = prov["facts"]["treatment.3"]
-    entry["chosen_text"] = entry["chosen_text"].replace(good, bad)
-    prov_path.write_text(json.dumps(prov))
+    """A model rewrite in the draft now fails its checks (as if the guard got stricter); returns the finding key."""
+    d = load_draft(clinic.drafts, "acne")
+    f = next(f for f in d.facts() if f.origin.value == "model rewrite")
+    f.text += " Use it twice a day."
+    save_draft(clinic.drafts, d)
+    prov = load_provenance(clinic.drafts, "acne")
+    prov.facts[f.fact_id].chosen_text = f.text  # what drafting chose: machine text, not a hand edit
+    save_provenance(clinic.drafts, prov)
     snap = Service(clinic).load("acne")
     assert snap.status.state.value == "checks failed"
-    return next(f.key for f in snap.report.findings if f.severity == "error")
+    return next(x.key for x in snap.report.findings if x.severity == "error" and x.fact == f.fact_id)
 
 
 # -- hand edits of drafts/ID.yaml ------------------------------------------------------------------
@@ -160,7 +167,7 @@ def _make_machine_text_fail(clinic) -> str:
 
 def test_a_hand_edit_shows_as_a_clinician_edit_and_is_logged_once_before_an_action(clinic):
     path = draft_path(clinic.drafts, "acne")
-    path.write_text(path.read_text().replace("it does not spread to others.", "it does not spread. It is itchy."))
+    hand_edit(clinic, "about.3", " It is itchy.")
     before = path.read_bytes()
     snap = Service(clinic).load("acne")  # viewing writes nothing ...
     assert service.origin_label(snap.draft.sections[0].facts[2]) == "clinician edit"
