@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from handouts import checks
+from handouts.exceptions import ModelError
 from handouts.drafts import (
     Candidate,
     Draft,
@@ -208,9 +209,27 @@ class Drafter:
             self._model_sha = self.model.sha256
         return self._model_sha
 
+    def is_current(self, sheet: Sheet, old_draft: Draft | None, old_prov: Provenance | None) -> bool:
+        """The draft was made from this sheet, prompt and parameters: only the model could differ."""
+        if old_draft is None or old_prov is None or old_draft.sheet_sha256 != sheet.sha256:
+            return False
+        output = {k: v for k, v in self.params.as_dict().items() if k not in ("timeout_seconds", "n_ctx")}
+        return ([(f.fact_id, f.source) for f in old_draft.facts()] == [(f.id, f.text) for f in sheet.facts()]
+                and old_prov.prompt_version == PROMPT_VERSION and old_prov.candidates_per_fact == self.candidates
+                and {k: old_prov.params.get(k) for k in output} == output)
+
     def draft_sheet(self, sheet: Sheet, old_draft: Draft | None, old_prov: Provenance | None,
                     save_partial: Callable[[Provenance], None] | None = None) -> tuple[Draft, Provenance]:
-        """A fresh draft of `sheet`, reusing cached model output and clinician edits."""
+        """A fresh draft of `sheet`, reusing cached model output and clinician edits.
+
+        A current draft is kept as it is when the model cannot be had (a missing file,
+        a server down): with nothing to draft, the model is not needed.
+        """
+        if self._model_sha is None and self.is_current(sheet, old_draft, old_prov):
+            try:
+                self.model_sha256
+            except ModelError:
+                return old_draft, old_prov
         old_prov = old_prov or Provenance()
         facts = sheet.facts()
         old_texts = {f.fact_id: f for f in (old_draft.facts() if old_draft else [])}

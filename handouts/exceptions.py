@@ -53,6 +53,10 @@ class ModelTimeout(ModelError):
     """A generation ran past its hard time limit."""
 
 
+class ContextOverflow(ModelError):
+    """A prompt did not fit the model's context: a fault of one fact, not of the model."""
+
+
 class SignoffError(HandoutsError):
     """An approval, rejection or audit operation was refused."""
 

