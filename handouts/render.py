@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 
 import jinja2
+import markupsafe
 import nh3
 
 from handouts.config import Clinic, Project
@@ -40,7 +41,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TAGS = {
     "a", "abbr", "article", "aside", "br", "dd", "div", "dl", "dt", "em", "footer",
     "h1", "h2", "h3", "h4", "header", "li", "ol", "p", "section", "small", "span",
-    "strong", "time", "ul",
+    "strong", "time", "ul", "wbr",
 }
 _ATTRIBUTES = {
     "*": {"class", "id", "lang"},
@@ -172,9 +173,26 @@ def environment(project: Project) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["plain"] = plain
+    env.filters["breakable_urls"] = breakable_urls
     env.filters["tel"] = lambda s: "tel:" + re.sub(r"[^0-9+]", "", str(s))
     env.filters["longdate"] = lambda d: f"{d:%B} {d.day}, {d.year}" if d else ""
     return env
+
+
+_URL_IN_TEXT = re.compile(r"https?://\S+")
+_URL_PIECE = re.compile(r"[^/.?&=#_:-]+[/.?&=#_:-]*|[/.?&=#_:-]+")
+
+
+def breakable_urls(text: str) -> markupsafe.Markup:
+    """Escaped text whose URLs may wrap after a `/`, `.`, `-` and the like (a <wbr> each),
+    so a long address wraps cleanly on a phone ("diseases/" | "acne") and never inside a word."""
+    out, pos = [], 0
+    for m in _URL_IN_TEXT.finditer(text):
+        out.append(markupsafe.escape(text[pos:m.start()]))
+        out.append(markupsafe.Markup("<wbr>").join(markupsafe.escape(p) for p in _URL_PIECE.findall(m.group(0))))
+        pos = m.end()
+    out.append(markupsafe.escape(text[pos:]))
+    return markupsafe.Markup("").join(out)
 
 
 def render(env: jinja2.Environment, name: str, **context) -> str:

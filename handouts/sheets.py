@@ -34,6 +34,27 @@ SECTION_HEADINGS: dict[str, str] = {
     "outlook": "What to expect",
     "when_to_get_help": "When to get help",
 }
+
+
+def in_sentence(title: str) -> str:
+    """A title as it reads inside a sentence: "Acne" -> "acne", "Contact dermatitis" ->
+    "contact dermatitis". A first word with another capital stays ("HIV", "DRESS",
+    "Stevens-Johnson syndrome"); for a title that starts with a name (Lyme disease),
+    write the heading in the sheet."""
+    first, _, rest = title.partition(" ")
+    if not first[:1].isupper() or any(c.isupper() for c in first[1:]):
+        return title
+    return first[:1].lower() + first[1:] + (" " + rest if rest else "")
+
+
+def section_heading(template: str, title: str) -> str:
+    """A heading in sentence case: "{title}" is the title as written at the start of the
+    heading ("Acne on darker skin") and in sentence case inside it ("What is acne?")."""
+    if template.startswith("{title}"):
+        return title + template[len("{title}"):].replace("{title}", in_sentence(title))
+    return template.replace("{title}", in_sentence(title))
+
+
 REQUIRED_SECTIONS: tuple[str, ...] = (
     "about",
     "skin_of_color",
@@ -427,7 +448,7 @@ class _SheetReader:
             facts = self.text_list(f["facts"], f"{path}.facts", "facts", single_line=False, non_empty=True)
         if key is None or facts is None or ("heading" in f and heading is None):
             return None
-        heading = (heading or SECTION_HEADINGS[key]).replace("{title}", title)
+        heading = section_heading(heading or SECTION_HEADINGS[key], title)
         return Section(
             key=key,
             heading=heading,

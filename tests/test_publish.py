@@ -77,27 +77,29 @@ def test_handout_page_shows_everything_in_order(built):
     expected = [
         "Acne",
         "Also called: pimples, zits",
+        "Print this handout (PDF)",  # near the top
         "Acne is a common skin problem. It can be treated.",
-        "What is Acne?", "Pores get clogged with oil and dead skin.",
+        "When to get help", "Call us if your face swells or you get a rash all over.",  # right after the summary
+        "Call us: (555) 010-2040",
+        "What is acne?", "Pores get clogged with oil and dead skin.",
         "Acne on darker skin", "On brown or Black skin, spots can leave dark marks that last for months.",
         "Treatment", "Put adapalene 0.1% gel on your face once a day at night.",
         "It can take 8 to 12 weeks to work.",
         "Caring for your skin at home",
-        "When to get help", "Call us if your face swells or you get a rash all over.",
-        "Call us: (555) 010-2040",
         "Words to know", "comedone", "a clogged pore",
         "References", "Zaenglein AL, et al.",
-        "Reading grade: 5.8 (Flesch-Kincaid), 6.4 (SMOG).",
         "Reviewed by Dana Reyes, MD, FAAD on January 15, 2026, approved for publication.",
         "Next review due January 15, 2028.",
         "This handout does not replace advice from your care team.",
-        "Print this handout (PDF)",
     ]
     pos = -1
     for piece in expected:
         found = text.find(piece, pos + 1)
         assert found > pos, f"{piece!r} missing or out of order in: {text}"
         pos = found
+    assert text.count("Print this handout (PDF)") == 1
+    # the reading grade is for staff (status, review page); patients do not see numbers
+    assert "grade" not in text.lower() and "Flesch" not in text and "SMOG" not in text
     assert "overdue" not in text
 
 
@@ -127,6 +129,17 @@ def test_index_groups_the_handouts_and_gives_contact(built):
     assert "Address: 120 Harbor Street, Springfield" in html
     assert "Hours: Monday to Friday, 8 am to 5 pm" in html
     assert "No handouts are published yet" not in html
+    assert ("These handouts give general information about skin conditions. They do not replace advice from "
+            "your care team: if you are worried about your skin, call us at (555) 010-2040.") in text_of(html)
+    assert "This handout does not replace" not in html
+
+
+def test_long_reference_urls_may_wrap_only_between_parts(tmp_path):
+    url = "https://www.aad.org/public/diseases/eczema/types/atopic-dermatitis"
+    site = publish(clinic_project(tmp_path / "c"), [item(make_draft(references=[f"AAD. Eczema. {url}"]))])
+    html = (site / "acne" / "index.html").read_text()
+    assert ("<li>AAD. Eczema. https://<wbr>www.<wbr>aad.<wbr>org/<wbr>public/<wbr>diseases/<wbr>eczema/<wbr>"
+            "types/<wbr>atopic-<wbr>dermatitis</li>") in html
 
 
 def test_branding_logo_name_colours_and_no_cdn(built):

@@ -80,7 +80,7 @@ def test_a_valid_sheet_loads_with_fact_ids_lines_and_headings(tmp_path):
     assert sheet.sections[2].facts[1].text == "Adapalene 0.1% gel is applied at night."
     assert sheet.sections[2].facts[1].section == "treatment"
     assert [s.heading for s in sheet.sections] == [
-        "What is Acne?", "Acne on darker skin", "Treatment", "Caring for your skin at home", "When to get help",
+        "What is acne?", "Acne on darker skin", "Treatment", "Caring for your skin at home", "When to get help",
     ]
     assert sheet.references == ("Reynolds RV, et al. J Am Acad Dermatol. 2024;90(5):1006.e1-1006.e30.",)
     assert sheet.also_called == () and sheet.glossary == {} and sheet.review_interval_months == 24
@@ -96,7 +96,7 @@ def test_optional_fields_headings_and_quoted_yaml_words(tmp_path):
         ("references:", 'glossary:\n  comedone: a clogged pore\n  "yes": a word\nreferences:'),
     ) + "review:\n  interval_months: 12\n"), "sources/acne.yaml")
     assert sheet.also_called == ("pimples", "acne vulgaris")
-    assert sheet.sections[2].heading == "Treating Acne"
+    assert sheet.sections[2].heading == "Treating acne"  # sentence case, from the title
     assert [f.text for f in sheet.sections[4].facts] == ["no", "1:30"]
     assert sheet.glossary == {"comedone": "a clogged pore", "yes": "a word"}
     assert sheet.review_interval_months == 12
@@ -474,3 +474,17 @@ def test_a_glossary_term_may_appear_once(tmp_path):
         "sources/acne.yaml:23:3: glossary.comedone: term comedone appears twice, at line 22 and line 23; "
         "keep only one"
     ]
+
+
+@pytest.mark.parametrize("template, title, heading", [
+    ("What is {title}?", "Acne", "What is acne?"),
+    ("What is {title}?", "Contact dermatitis", "What is contact dermatitis?"),
+    ("{title} on darker skin", "Contact dermatitis", "Contact dermatitis on darker skin"),
+    ("What is {title}?", "HIV-related rash", "What is HIV-related rash?"),
+    ("What is {title}?", "Stevens-Johnson syndrome", "What is Stevens-Johnson syndrome?"),
+    ("Living with {title}", "acne", "Living with acne"),
+])
+def test_headings_are_in_sentence_case(template, title, heading):
+    from handouts.sheets import section_heading
+
+    assert section_heading(template, title) == heading

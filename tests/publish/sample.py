@@ -29,7 +29,7 @@ def make_draft(hid: str = "acne", title: str = "Acne", **override) -> Draft:
         also_called=["pimples", "zits"],
         summary=fact("summary", f"{title} is a common skin problem. It can be treated."),
         sections=[
-            DraftSection("about", f"What is {title}?", [fact("about.1", "Pores get clogged with oil and dead skin.")]),
+            DraftSection("about", f"What is {title.lower()}?", [fact("about.1", "Pores get clogged with oil and dead skin.")]),
             DraftSection("skin_of_color", f"{title} on darker skin", [
                 fact("skin_of_color.1", "On brown or Black skin, spots can leave dark marks that last for months.")]),
             DraftSection("treatment", "Treatment", [

@@ -25,6 +25,15 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
+URL_REFERENCES = [  # the starter sheets' own; without <wbr> Chromium broke them as ".../acn" "e" at 390 px
+    "American Academy of Dermatology Association. Acne: overview. https://www.aad.org/public/diseases/acne",
+    "American Academy of Dermatology Association. Atopic dermatitis: overview. "
+    "https://www.aad.org/public/diseases/eczema/types/atopic-dermatitis",
+    "American Academy of Dermatology Association. Melasma: overview. "
+    "https://www.aad.org/public/diseases/a-z/melasma-overview",
+]
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
@@ -34,7 +43,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 def served(tmp_path_factory):
     """The built sample site, served on 127.0.0.1 at the path its site URL names."""
     project = clinic_project(tmp_path_factory.mktemp("a11y"), url="https://derm.example.org/")
-    site = publish(project, [item(), item(make_draft("eczema", "Eczema", also_called=[]), flag="overdue")])
+    acne = make_draft(references=make_draft().references + URL_REFERENCES)
+    site = publish(project, [item(acne), item(make_draft("eczema", "Eczema", also_called=[]), flag="overdue")])
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -118,3 +128,35 @@ def test_search_works_offline(served, browser):
     assert "Acne" in result.inner_text()
     assert page.locator(".md-search-result__meta").inner_text() == "2 matching documents"
     page.close()
+
+
+LINES = """li => {
+  const lines = new Map();
+  const walker = document.createTreeWalker(li, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    for (let i = 0; i < n.data.length; i++) {
+      const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 1);
+      const box = r.getClientRects()[0];
+      if (!box) continue;
+      const top = Math.round(box.top);
+      lines.set(top, (lines.get(top) || "") + n.data[i]);
+    }
+  }
+  return [...lines.keys()].sort((a, b) => a - b).map(k => lines.get(k));
+}"""
+
+
+def test_long_reference_urls_wrap_cleanly_on_a_phone(served, browser):
+    """On phone widths, an address wraps after a / . or - and never splits a word ("acn/e")."""
+    _, base = served
+    for width in (320, 360, 375, 390, 412):
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        page.goto(base + "acne/")
+        items = page.locator(".handout-references li").all()[-len(URL_REFERENCES):]
+        for li, ref in zip(items, URL_REFERENCES):
+            lines = li.evaluate(LINES)
+            assert "".join(lines) == ref
+            for line in lines[:-1]:
+                assert line[-1] in " /.-", f"{width} px: a word was split: {lines}"
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= width  # no sideways scrolling
+        page.close()
