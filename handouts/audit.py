@@ -8,11 +8,21 @@ One JSON object per line, keys sorted, written once and never rewritten:
 - `prev` is the SHA-256 of the previous line's exact bytes (64 zeros on line 1);
 - `hash` is the SHA-256 of the line's own canonical JSON without `hash`, so an
   edited line is caught on that very line, the last one included;
-- `ts` is the UTC time of writing.
+- `ts` is the UTC time of writing; times never go back from one line to the next;
+- `by` and `sig` (on the lines a reviewer makes): the listed reviewer's id
+  (signoffs/reviewers.yaml) and their SSH signature (handouts.reviewers) over the
+  canonical JSON of the whole line except `sig` and `hash`. The signature thus
+  covers the event, its record (content and sheet hashes, meaning, name), `ts`,
+  `n` and `prev`: the chain head the line extends. Nobody without the key can
+  write, change, re-chain, back-date or move such a line to another handout, and
+  editing any earlier line breaks every later signature.
 
 Events: create, approve, reject, retire (these three carry the full sign-off
-record, see handouts.signoff), edit and publish. The log is the commit point of
-every sign-off; signoffs/ID.json files are readable copies checked against it.
+record, see handouts.signoff and must be signed), edit (signed by the reviewer
+who made it on the review page, or `by: "unsigned: hand edit of drafts/ID.yaml"`
+for an edit found in the file; an approval then signs for it) and publish. The
+log is the commit point of every sign-off; signoffs/ID.json files are readable
+copies checked against it.
 
 Every write holds one lock (fcntl on .handouts/signoff.lock), re-entrant within
 a thread, so concurrent commands never interleave or fork the chain.
@@ -33,6 +43,8 @@ LOG_NAME = "signoffs/audit.jsonl"
 GENESIS = "0" * 64
 EVENTS = ("create", "approve", "reject", "retire", "edit", "publish")
 RECORD_EVENTS = ("approve", "reject", "retire")
+SIGNED_EVENTS = RECORD_EVENTS  # must carry a listed reviewer's signature; an edit may
+UNSIGNED = "unsigned: "  # how an unsigned edit names its author, e.g. "unsigned: hand edit of drafts/acne.yaml"
 
 _held = threading.local()
 
@@ -61,6 +73,18 @@ def format_ts(moment: datetime) -> str:
 
 def _self_hash(entry: dict) -> str:
     return sha256_text(canonical({k: v for k, v in entry.items() if k != "hash"}))
+
+
+def signed_payload(entry: dict) -> bytes:
+    """What a reviewer signs: the whole line but its signature and its own hash."""
+    return canonical({k: v for k, v in entry.items() if k not in ("hash", "sig")}).encode("utf-8")
+
+
+def parse_ts(ts) -> datetime | None:
+    try:
+        return datetime.strptime(str(ts), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
 
 
 # -- paths and the lock ----------------------------------------------------------------
@@ -162,21 +186,42 @@ def repair_tail(project) -> bool:
     return True
 
 
-def append(project, event: dict, *, now: datetime | None = None) -> dict:
-    """Append one event; returns the entry as written. Never rewrites earlier lines."""
+def append(project, event: dict, *, now: datetime | None = None, signer=None) -> dict:
+    """Append one event; returns the entry as written. Never rewrites earlier lines.
+
+    With a `signer` (handouts.reviewers.Signer) the line is signed by that reviewer
+    and names them in `by`. Refuses a time before the last line's.
+    """
+    from handouts.exceptions import SignoffError
+
     kind = event.get("event")
     if kind not in EVENTS:
         raise ValueError(f"unknown audit event {kind!r}; expected one of {', '.join(EVENTS)}")
-    reserved = {"n", "prev", "hash", "ts"} & set(event)
+    reserved = {"n", "prev", "hash", "ts", "sig"} & set(event)
     if reserved:
         raise ValueError(f"audit events may not set {', '.join(sorted(reserved))}")
+    if kind in SIGNED_EVENTS and signer is None:
+        raise ValueError(f"a {kind} event must be signed by a listed reviewer")
     path = log_path(project)
     with lock(project):
         repair_tail(project)
         lines, _ = _read_raw(project)
         prev = sha256_text(lines[-1]) if lines else GENESIS
-        entry = dict(event, n=len(lines) + 1, prev=prev,
-                     ts=format_ts(now) if now else utc_now())
+        ts = format_ts(now) if now else utc_now()
+        last_ts = _last_ts(lines)
+        if last_ts and ts < last_ts:
+            raise SignoffError(f"{LOG_NAME}: the time now ({ts}) is before the log's last entry ({last_ts}); "
+                               f"times in the log never go back: check the computer's clock")
+        entry = dict(event, n=len(lines) + 1, prev=prev, ts=ts)
+        if signer is not None:
+            from handouts import reviewers
+
+            entry["by"] = signer.reviewer.id
+            entry["sig"] = signer.sign(signed_payload(entry))
+            if not reviewers.verify_many(reviewers.load(project), [(entry["by"], signed_payload(entry), entry["sig"])])[0]:
+                raise SignoffError(f"the signature does not verify against {reviewers.LIST_NAME}: the key used "
+                                   f"is not the key listed for {signer.reviewer.printed} ({signer.reviewer.id}); "
+                                   f"nothing was recorded")
         entry["hash"] = _self_hash(entry)
         raw = (canonical(entry) + "\n").encode("utf-8")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -189,6 +234,15 @@ def append(project, event: dict, *, now: datetime | None = None) -> dict:
         finally:
             os.close(fd)
     return entry
+
+
+def _last_ts(lines: list[str]) -> str:
+    if not lines:
+        return ""
+    try:
+        return str(json.loads(lines[-1]).get("ts") or "")
+    except (ValueError, AttributeError):
+        return ""
 
 
 # -- verification ----------------------------------------------------------------------
@@ -220,19 +274,79 @@ def _line_problem(i: int, line: str, prev_line: str | None) -> str | None:
     return None
 
 
-def verify_chain(project) -> list[str]:
-    """Problems with the log itself, the first bad line first ([] if it is intact)."""
+def _order_problem(i: int, entry: dict, prev_entry: dict | None) -> str | None:
+    where = f"{LOG_NAME}:{i}"
+    if parse_ts(entry.get("ts")) is None:
+        return f"{where}: `ts` is not a UTC time like 2026-01-15T09:30:00Z"
+    if prev_entry is not None and str(entry["ts"]) < str(prev_entry.get("ts")):
+        return (f"{where}: dated {entry['ts']}, before line {i - 1} ({prev_entry.get('ts')}); times in the log "
+                f"never go back: the line was back-dated or moved")
+    return None
+
+
+def _author_problem(i: int, entry: dict) -> str | None:
+    """A line that names an author must carry a signature, unless it says it is unsigned."""
+    where = f"{LOG_NAME}:{i}"
+    kind, by = entry.get("event"), entry.get("by")
+    if "sig" in entry:
+        if not isinstance(entry.get("sig"), str) or not isinstance(by, str):
+            return f"{where}: `sig` and `by` must be text"
+        return None
+    if kind in SIGNED_EVENTS:
+        return (f"{where}: {kind} by {by!r} is not signed; only the signature of a reviewer on the list "
+                f"(signoffs/reviewers.yaml) makes a sign-off count")
+    if by is not None and not (kind == "edit" and isinstance(by, str) and by.startswith(UNSIGNED)):
+        return f"{where}: names {by!r} as its author but is not signed by them"
+    return None
+
+
+def scan(project) -> tuple[list[dict], list[str]]:
+    """(entries of the log's intact part, [the first problem] or []).
+
+    Intact: well-formed, numbered, chained, in time order, and every signature
+    verifies against signoffs/reviewers.yaml. Reading stops at the first line that
+    fails, so a forged or edited line never counts, nor anything after it.
+    """
+    from handouts import reviewers
+
     lines, tail = _read_raw(project)
-    prev_line = None
+    entries: list[dict] = []
+    problem = None
+    prev_line, prev_entry = None, None
     for i, line in enumerate(lines, 1):
         problem = _line_problem(i, line, prev_line)
+        if problem is None:
+            entry = json.loads(line)
+            problem = _order_problem(i, entry, prev_entry) or _author_problem(i, entry)
         if problem:
-            return [problem]
-        prev_line = line
-    if tail:
-        return [f"{LOG_NAME}:{len(lines) + 1}: incomplete last line (no newline): an interrupted "
-                f"write, or the line was cut; the next sign-off command removes an interrupted write"]
-    return []
+            break
+        entries.append(entry)
+        prev_line, prev_entry = line, entry
+    signed = [e for e in entries if "sig" in e]
+    if signed:
+        listed = reviewers.load(project)
+        ok = reviewers.verify_many(listed, [(e["by"], signed_payload(e), e["sig"]) for e in signed])
+        bad = next((e for e, good in zip(signed, ok) if not good), None)
+        if bad is not None:
+            i = bad["n"]
+            entries = entries[: i - 1]
+            where = f"{LOG_NAME}:{i}"
+            if bad["by"] not in {r.id for r in listed}:
+                problem = (f"{where}: signed as {bad['by']!r}, who is not on the reviewer list "
+                           f"(signoffs/reviewers.yaml); the signature does not count")
+            else:
+                problem = (f"{where}: the signature of {bad['by']!r} does not verify against "
+                           f"signoffs/reviewers.yaml: the line was forged, changed or re-chained after "
+                           f"signing, or signed with a key that is not theirs")
+    if problem is None and tail:
+        problem = (f"{LOG_NAME}:{len(lines) + 1}: incomplete last line (no newline): an interrupted "
+                   f"write, or the line was cut; the next sign-off command removes an interrupted write")
+    return entries, ([problem] if problem else [])
+
+
+def verify_chain(project) -> list[str]:
+    """Problems with the log itself, the first bad line first ([] if it is intact)."""
+    return scan(project)[1]
 
 
 def verify(project) -> list[str]:
@@ -254,9 +368,13 @@ def format_event(entry: dict) -> str:
     kind = entry.get("event", "")
     rec = entry.get("record") or {}
     by = entry.get("by", "")
+    if rec.get("reviewer"):
+        by = f"{rec.get('reviewer')}, {rec.get('credentials', '')}"
     if kind == "approve":
         what = (f'{by}: "{rec.get("meaning", "")}", content {str(rec.get("content_sha256", ""))[:12]}, '
                 f'sheet {str(rec.get("sheet_sha256", ""))[:12]}')
+        if rec.get("signs_for_edits"):
+            what += ", signs for the unsigned edits on lines " + ", ".join(map(str, rec["signs_for_edits"]))
     elif kind in ("reject", "retire"):
         what = f"{by}: {rec.get('reason', '')}"
     elif kind == "edit":
@@ -267,7 +385,8 @@ def format_event(entry: dict) -> str:
         what = f"content {str(entry.get('content_sha256', ''))[:12]}"
     else:
         what = ""
-    line = f"{entry.get('n', ''):>5}  {entry.get('ts', '')}  {kind:<8} {what}".rstrip()
+    signed = "  [signed]" if "sig" in entry else ""
+    line = f"{entry.get('n', ''):>5}  {entry.get('ts', '')}  {kind:<8} {what}{signed}".rstrip()
     acks = rec.get("acknowledgements") or entry.get("acknowledged") or []
     for a in acks if isinstance(acks, list) else []:
         if isinstance(a, dict):

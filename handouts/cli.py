@@ -22,13 +22,29 @@ ROOT_OPTION = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=".",
     show_default=True, help="Project folder (holds sources/, drafts/, site_config/).",
 )
+REVIEWER_OPTION = click.option(
+    "--reviewer", default=None, metavar='"NAME, CREDENTIALS"',
+    help="Who signs, as listed in signoffs/reviewers.yaml; needed only when ssh-agent holds several "
+         "reviewers' keys. It must match the signing key.")
+KEY_FILE_OPTION = click.option(
+    "--key-file", type=click.Path(dir_okay=False, path_type=Path), default=None, envvar="HANDOUTS_SIGNING_KEY",
+    help="Your private SSH key file (or set HANDOUTS_SIGNING_KEY); default: your key in ssh-agent.")
 MODEL_OPTION = click.option(
     "--model", "model", default=None, metavar="PATH|URL",
     help="Use this GGUF file or OpenAI-compatible server instead of site_config's model.",
 )
 
 
+def _shown(text) -> str:
+    """Text for the terminal: control, format and bidi characters are shown as escapes, never obeyed."""
+    import unicodedata
+
+    return "".join(c if unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp") else
+                   c.encode("unicode_escape").decode("ascii") for c in str(text))
+
+
 def _table(rows: list[list[str]], header: list[str]) -> str:
+    rows = [[_shown(c) for c in r] for r in rows]
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
     fmt = "  ".join("{:<%d}" % w for w in widths)
     lines = [fmt.format(*header), fmt.format(*["-" * w for w in widths])]
@@ -239,6 +255,14 @@ def _acknowledge(findings, given: list[str], what: str) -> list[str]:
     return keys
 
 
+def _service(project, reviewer: str | None, key_file):
+    """The sign-off service, signing with the reviewer's key (--key-file, HANDOUTS_SIGNING_KEY or ssh-agent)."""
+    from handouts.reviewers import find_signer
+    from handouts.service import Service
+
+    return Service(project, signer=find_signer(project, reviewer, key_file))
+
+
 SHA_OPTION = click.option("--sha256", "expected", default=None, metavar="HASH",
                           help="Act only if the content's SHA-256 is still HASH (the text you read).")
 ACK_OPTION = click.option("--acknowledge", "acks", multiple=True, metavar="KEY",
@@ -249,11 +273,12 @@ ACK_OPTION = click.option("--acknowledge", "acks", multiple=True, metavar="KEY",
 @cli.command()
 @click.argument("handout_id")
 @ROOT_OPTION
-@click.option("--reviewer", required=True, help='Printed name and credentials: "Dana Reyes, MD, FAAD".')
+@REVIEWER_OPTION
+@KEY_FILE_OPTION
 @SHA_OPTION
 @ACK_OPTION
 @click.option("--yes", is_flag=True, help='Confirm the meaning "approved for publication" without asking.')
-def approve(handout_id, root, reviewer, expected, acks, yes):
+def approve(handout_id, root, reviewer, key_file, expected, acks, yes):
     """Sign off a handout's exact text for publication.
 
     Prints everything that is signed (title, also-called names, summary,
@@ -261,18 +286,19 @@ def approve(handout_id, root, reviewer, expected, acks, yes):
     asks you to acknowledge each finding on clinician-written text and to
     confirm the meaning. The approval binds to the text shown: if the draft
     changes before you confirm, nothing is signed. Machine text that fails its
-    checks is never approved.
+    checks is never approved. The approval is signed with your SSH key (one
+    listed in signoffs/reviewers.yaml): from --key-file, HANDOUTS_SIGNING_KEY or ssh-agent.
 
     \b
     Example:
-        handouts approve acne --reviewer "Dana Reyes, MD, FAAD"
-        handouts approve acne --reviewer "Dana Reyes, MD, FAAD" --sha256 3f2a... --acknowledge 9c1e04b2aa --yes
+        handouts approve acne
+        handouts approve acne --key-file ~/.ssh/id_ed25519 --sha256 3f2a... --acknowledge 9c1e04b2aa --yes
     """
     from handouts import signoff
     from handouts.service import Service, state_label
 
     project, _ = pipeline.load(root, [handout_id])
-    svc = Service(project)
+    svc = _service(project, reviewer, key_file)
     snap = svc.load(handout_id)
     if snap.draft is None:
         raise HandoutsError(f"{handout_id}: no draft to approve; run `handouts draft {handout_id}` first")
@@ -285,7 +311,8 @@ def approve(handout_id, root, reviewer, expected, acks, yes):
         click.echo()
         acks = _acknowledge(snap.to_acknowledge(), acks, handout_id)
         click.echo(f'You are signing the text above, "{snap.draft.title}" ({snap.content_sha256[:12]}), '
-                   f'with the meaning: "{signoff.MEANING}".')
+                   f'with the meaning: "{signoff.MEANING}", as {svc.signer.reviewer.printed} '
+                   f'(key {svc.signer.reviewer.fingerprint}).')
         click.confirm("Do you confirm?", abort=True)
     a = svc.approve(handout_id, reviewer, expected_content_sha256=expected or snap.content_sha256,
                     acknowledged=acks)
@@ -298,10 +325,11 @@ def approve(handout_id, root, reviewer, expected, acks, yes):
 @click.argument("fact_id")
 @click.argument("text")
 @ROOT_OPTION
-@click.option("--reviewer", required=True, help='Printed name and credentials: "Dana Reyes, MD, FAAD".')
+@REVIEWER_OPTION
+@KEY_FILE_OPTION
 @SHA_OPTION
 @ACK_OPTION
-def edit(handout_id, fact_id, text, root, reviewer, expected, acks):
+def edit(handout_id, fact_id, text, root, reviewer, key_file, expected, acks):
     """Write one fact's patient text yourself (a clinician edit).
 
     Your text is checked against the fact. Each finding is listed with a [key];
@@ -311,12 +339,10 @@ def edit(handout_id, fact_id, text, root, reviewer, expected, acks):
 
     \b
     Example:
-        handouts edit acne summary "Acne is a common skin problem." --reviewer "Dana Reyes, MD, FAAD"
+        handouts edit acne summary "Acne is a common skin problem."
     """
-    from handouts.service import Service
-
     project, _ = pipeline.load(root, [handout_id])
-    svc = Service(project)
+    svc = _service(project, reviewer, key_file)
     result = svc.edit(handout_id, fact_id, text, reviewer, expected_content_sha256=expected, acknowledged=acks)
     if result.outcome == "needs acknowledgement":
         keys = _acknowledge(result.findings, list(acks), f"{handout_id}: {fact_id}")
@@ -335,30 +361,100 @@ def edit(handout_id, fact_id, text, root, reviewer, expected, acks):
 @cli.command()
 @click.argument("handout_id")
 @ROOT_OPTION
-@click.option("--reviewer", required=True, help='Printed name and credentials.')
+@REVIEWER_OPTION
+@KEY_FILE_OPTION
 @click.option("--reason", required=True, help="What must change.")
 @SHA_OPTION
-def reject(handout_id, root, reviewer, reason, expected):
-    """Request changes to a handout; the reason is kept with the draft."""
-    from handouts.service import Service
-
+def reject(handout_id, root, reviewer, key_file, reason, expected):
+    """Request changes to a handout, signed with your key; the reason is kept with the draft."""
     project, _ = pipeline.load(root, [handout_id])
-    Service(project).reject(handout_id, reviewer, reason, expected_content_sha256=expected)
-    click.echo(f"{handout_id}: changes requested by {reviewer}: {reason}")
+    svc = _service(project, reviewer, key_file)
+    svc.reject(handout_id, reviewer, reason, expected_content_sha256=expected)
+    click.echo(f"{handout_id}: changes requested by {svc.signer.reviewer.printed}: {_shown(' '.join(reason.split()))}")
 
 
 @cli.command()
 @click.argument("handout_id")
 @ROOT_OPTION
-@click.option("--reviewer", required=True, help='Printed name and credentials.')
+@REVIEWER_OPTION
+@KEY_FILE_OPTION
 @click.option("--reason", required=True, help="Why it is retired.")
-def retire(handout_id, root, reviewer, reason):
-    """Withdraw a handout from the site for good; its history stays."""
-    from handouts.service import Service
-
+def retire(handout_id, root, reviewer, key_file, reason):
+    """Withdraw a handout from the site for good, signed with your key; its history stays."""
     project, _ = pipeline.load(root, [handout_id])
-    Service(project).retire(handout_id, reviewer, reason)
+    _service(project, reviewer, key_file).retire(handout_id, reviewer, reason)
     click.echo(f"{handout_id}: retired. Run `handouts build` to remove it from the site.")
+
+
+@cli.group(name="reviewer")
+def reviewer_group():
+    """Authorised reviewers and their SSH keys (signoffs/reviewers.yaml)."""
+
+
+@reviewer_group.command(name="add")
+@click.argument("printed")
+@ROOT_OPTION
+@click.option("--key", "key", default=None, metavar="PUBLIC_KEY",
+              help="The reviewer's SSH public key: a .pub file, or the key text 'ssh-ed25519 AAAA...'.")
+@click.option("--new-key", "new_key", default=None, metavar="PATH", is_flag=False, flag_value="~/.ssh/handouts_ed25519",
+              help="Make a new ed25519 key first (default ~/.ssh/handouts_ed25519; ssh-keygen asks for a passphrase).")
+def reviewer_add(printed, root, key, new_key):
+    """Authorise a reviewer: printed name, credentials and their SSH public key.
+
+    \b
+    Examples:
+        handouts reviewer add "Dana Reyes, MD, FAAD" --key ~/.ssh/id_ed25519.pub
+        handouts reviewer add "Dana Reyes, MD, FAAD" --new-key      # first setup: makes a key too
+    """
+    from handouts import reviewers
+    from handouts.config import load_project
+    from handouts.exceptions import SignoffError
+
+    if (key is None) == (new_key is None):
+        raise click.UsageError("give the reviewer's public key with --key FILE.pub, or --new-key to make one")
+    project = load_project(root)
+    reviewers.parse_printed(printed)  # a bad name is refused before a key is made
+    made = None
+    if new_key is not None:
+        made = reviewers.make_key(Path(new_key).expanduser(), f"{printed} (handouts)")
+        key = str(made) + ".pub"
+    path = Path(key).expanduser()
+    if path.is_file():
+        key_text = path.read_text(encoding="utf-8", errors="replace")
+    elif key.split()[0] in reviewers.KEY_TYPES:
+        key_text = key
+    else:
+        raise SignoffError(f"--key {key}: no such file, and not a public key 'ssh-ed25519 AAAA...'")
+    r = reviewers.add(project, printed, key_text)
+    click.echo(f"added {r.printed} (id {r.id}, key {r.fingerprint}) to {reviewers.LIST_NAME}; commit it.")
+    private = made or (path.with_suffix("") if path.suffix == ".pub" and path.with_suffix("").exists() else None)
+    if private:
+        click.echo(f"Sign with it: load it into ssh-agent (ssh-add {private}), or set HANDOUTS_SIGNING_KEY={private}")
+
+
+@reviewer_group.command(name="list")
+@ROOT_OPTION
+def reviewer_list(root):
+    """Print the authorised reviewers and their key fingerprints."""
+    from handouts import reviewers
+    from handouts.config import load_project
+
+    listed = reviewers.load(load_project(root))
+    if not listed:
+        click.echo(f"no reviewers listed in {reviewers.LIST_NAME}; add one with `handouts reviewer add`")
+        return
+    click.echo(_table([[r.id, r.printed, r.fingerprint] for r in listed], ["id", "reviewer", "key"]))
+
+
+@reviewer_group.command(name="allowed-signers")
+@ROOT_OPTION
+def reviewer_allowed_signers(root):
+    """Print the list as an OpenSSH allowed-signers file (for `ssh-keygen -Y verify`)."""
+    from handouts import reviewers
+    from handouts.config import load_project
+
+    click.echo(reviewers.allowed_signers(reviewers.load(load_project(root))), nl=False)
+
 
 
 @cli.group(name="audit")
@@ -395,12 +491,21 @@ def audit_show(handout_id, root):
 @cli.command()
 @ROOT_OPTION
 @click.option("--port", default=8765, show_default=True, help="Port on 127.0.0.1.")
-def review(root, port):
-    """Start the review page on http://127.0.0.1:PORT (local only)."""
+@REVIEWER_OPTION
+@KEY_FILE_OPTION
+def review(root, port, reviewer, key_file):
+    """Start the review page on 127.0.0.1:PORT (local only); open the link it prints.
+
+    Sign-offs made on the page are signed with --key-file (or HANDOUTS_SIGNING_KEY),
+    or else with the key ssh-agent holds for the name typed on the page.
+    """
     from handouts import review as review_page
     from handouts.config import load_project
+    from handouts.reviewers import find_signer
 
-    review_page.serve(load_project(root), port=port)
+    project = load_project(root)
+    signer = find_signer(project, reviewer, key_file) if (key_file or reviewer) else None
+    review_page.serve(project, port=port, signer=signer)
 
 
 @cli.command()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -245,16 +244,14 @@ def _draft_from_dict(d: dict) -> Draft:
                                   for s in d["sections"]]))
 
 
-def _editor(handout_id: str) -> str:
-    who = os.environ.get("HANDOUTS_EDITOR") or os.environ.get("USER") or "unknown"
-    return f"{who} (edited drafts/{handout_id}.yaml)"
 
 
 def record_hand_edits(project: Project, draft: Draft) -> None:
     """Log hand edits of drafts/ID.yaml before anything is checked or signed.
 
     A text that differs from what drafting chose, and was not logged yet, is an
-    edit: it is logged once, recorded in provenance as a clinician edit and
+    edit: it is logged once, as unsigned (nobody's name is claimed for it; the
+    next approval signs for it), recorded in provenance as a clinician edit and
     marked one in the draft (so its findings are shown for acknowledgement, not
     refused as machine text). The one place hand edits are logged: `draft`,
     `check` and the sign-off service (page and CLI) all call it.
@@ -266,9 +263,10 @@ def record_hand_edits(project: Project, draft: Draft) -> None:
             rec = prov.facts.get(f.fact_id)
             if rec is None or rec.edited_by_clinician or rec.chosen_text in ("", f.text):
                 continue
-            signoff.record_edit(project, draft.id, _editor(draft.id), f.fact_id, rec.chosen_text, f.text)
+            signoff.record_edit(project, draft.id, f.fact_id, rec.chosen_text, f.text,
+                                signer=None)  # unsigned until a listed reviewer approves
             rec.origin, rec.chosen_text, rec.changes = Origin.EDITED, f.text, []
-            rec.edited_by_clinician, rec.edited_by = True, _editor(draft.id)
+            rec.edited_by_clinician, rec.edited_by = True, f"{audit.UNSIGNED}hand edit of drafts/{draft.id}.yaml"
             f.origin, f.changes = Origin.EDITED, []
             changed = True
         if changed:

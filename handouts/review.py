@@ -544,15 +544,22 @@ class ReviewServer(ThreadingHTTPServer):
         return t
 
 
-def serve(project, host: str = LOCAL_HOST, port: int = 8765, service_: Service | None = None) -> None:
-    """Run the review page until Ctrl-C. Only ever listens on 127.0.0.1."""
+def serve(project, host: str = LOCAL_HOST, port: int = 8765, service_: Service | None = None,
+          signer=None) -> None:
+    """Run the review page until Ctrl-C. Only ever listens on 127.0.0.1.
+
+    Approvals, change requests and edits made on the page are signed with `signer`
+    (handouts.reviewers.Signer: the reviewer's key file or agent key), or else with
+    the key ssh-agent holds for the name typed on the page.
+    """
     if host != LOCAL_HOST:
         raise HandoutsError(f"the review page only listens on {LOCAL_HOST}, not {host!r}")
     try:
-        server = ReviewServer(project, port, service_)
+        server = ReviewServer(project, port, service_ or Service(project, signer=signer))
     except OSError as exc:
         raise HandoutsError(f"cannot listen on {LOCAL_HOST}:{port}: {exc.strerror}; try --port") from None
-    print(f"Review page (local only; Ctrl-C to stop). Open this link; it holds your access token:\n"
+    who = f"signing as {signer.reviewer.printed}" if signer else "signing with your key in ssh-agent"
+    print(f"Review page (local only, {who}; Ctrl-C to stop). Open this link; it holds your access token:\n"
           f"    {server.login_url}", file=sys.stderr)
     try:
         server.serve_forever()

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from handouts import audit, signoff
+from handouts import audit, signoff, textfields
 from handouts.checks.handout import Finding, Report
 from handouts.drafts import (
     Draft,
@@ -174,10 +174,20 @@ class EditResult:
 
 
 class Service:
-    """Drafts, checks and sign-off for one project. Tests may override `report` and `check_rewrite`."""
+    """Drafts, checks and sign-off for one project. Tests may override `report` and `check_rewrite`.
 
-    def __init__(self, project):
+    Every decision is signed with a listed reviewer's SSH key (handouts.reviewers):
+    `signer` (a key file or agent key chosen up front, e.g. by --key-file), or else
+    the key ssh-agent holds for the reviewer named in the action.
+    """
+
+    def __init__(self, project, signer=None):
         self.project = project
+        self.signer = signer
+
+    def signer_for(self, reviewer: str | None):
+        """The signer for an action by `reviewer` (who must be the listed owner of the key)."""
+        return signoff.signer_for(self.project, reviewer, self.signer)
 
     # reading ------------------------------------------------------------------------
     def ids(self) -> list[str]:
@@ -270,10 +280,16 @@ class Service:
         return [] if verdict.accepted else fact_findings(fact_id, text, verdict, origin=Origin.EDITED)
 
     # deciding -----------------------------------------------------------------------
-    def edit(self, handout_id: str, fact_id: str, new_text: str, editor: str, *,
+    def edit(self, handout_id: str, fact_id: str, new_text: str, editor: str | None, *,
              expected_content_sha256: str | None = None, acknowledged=(), now: datetime | None = None) -> EditResult:
-        """A clinician's own text for one fact. Saved only when each finding is acknowledged."""
-        signoff.parse_reviewer(editor)
+        """A clinician's own text for one fact. Saved only when each finding is acknowledged.
+
+        The edit is signed with the editor's key; the text may not carry control
+        characters, bidirectional overrides or look-alike letters (handouts.textfields).
+        """
+        signer = self.signer_for(editor)
+        editor = signer.reviewer.printed
+        new_text = textfields.clean(new_text, f"{handout_id}: {fact_id}", max_len=2000)
         with audit.lock(self.project):
             snap = self.load(handout_id, log_hand_edits=True)
             draft = snap.draft
@@ -304,7 +320,7 @@ class Service:
             old = fact.text
             fact.text, fact.origin, fact.changes = text, Origin.EDITED, []
             save_draft(self.project.drafts, draft)
-            signoff.record_edit(self.project, handout_id, editor, fact_id, old, text,
+            signoff.record_edit(self.project, handout_id, fact_id, old, text, signer=signer,
                                 acknowledged=[_ack(f, editor, moment) for f in findings], now=now)
             self._mark_provenance(handout_id, fact_id, text, editor)
         return EditResult("saved", findings)
@@ -320,11 +336,13 @@ class Service:
         prov.facts[fact_id] = rec
         save_provenance(self.project.drafts, prov)
 
-    def approve(self, handout_id: str, reviewer: str, *, expected_content_sha256: str | None,
+    def approve(self, handout_id: str, reviewer: str | None, *, expected_content_sha256: str | None,
                 acknowledged=(), now: datetime | None = None) -> signoff.Approval:
         """Sign the exact text the reviewer saw (its SHA-256), with every finding on clinician text acknowledged."""
         from handouts.pipeline import provenance_for
 
+        signer = self.signer_for(reviewer)
+        reviewer = signer.reviewer.printed
         moment = _now(now)
         with audit.lock(self.project):
             snap = self.load(handout_id, today=moment.date(), log_hand_edits=True)
@@ -346,22 +364,23 @@ class Service:
                 raise SignoffError(f"{handout_id}: cannot approve: acknowledge each finding on clinician-written "
                                    f"text first: " + "; ".join(f"[{f.key}] {f.message}" for f in missing))
             acks = [_ack(f, reviewer, moment) for f in snap.to_acknowledge()]
-            return signoff.approve(self.project, handout_id, reviewer, draft=draft,
+            return signoff.approve(self.project, handout_id, draft=draft,
                                    sheet_sha256=snap.sheet_sha256, provenance=provenance_for(self.project, handout_id),
                                    report=snap.report, now=now, expected_content_sha256=expected_content_sha256,
-                                   acknowledgements=acks)
+                                   acknowledgements=acks, signer=signer)
 
-    def reject(self, handout_id: str, reviewer: str, reason: str, *,
+    def reject(self, handout_id: str, reviewer: str | None, reason: str, *,
                expected_content_sha256: str | None = None, now: datetime | None = None) -> None:
+        signer = self.signer_for(reviewer)
         with audit.lock(self.project):
             snap = self.load(handout_id, log_hand_edits=True)
             if snap.draft is None:
                 raise SignoffError(f"{handout_id}: no draft yet; run `handouts draft {handout_id}` first")
-            signoff.reject(self.project, handout_id, reviewer, reason, draft=snap.draft, now=now,
-                           expected_content_sha256=expected_content_sha256)
+            signoff.reject(self.project, handout_id, None, reason, draft=snap.draft, now=now,
+                           expected_content_sha256=expected_content_sha256, signer=signer)
 
-    def retire(self, handout_id: str, reviewer: str, reason: str, *, now: datetime | None = None) -> None:
-        signoff.retire(self.project, handout_id, reviewer, reason, now=now)
+    def retire(self, handout_id: str, reviewer: str | None, reason: str, *, now: datetime | None = None) -> None:
+        signoff.retire(self.project, handout_id, None, reason, now=now, signer=self.signer_for(reviewer))
 
 
 __all__ = ["Service", "Snapshot", "EditResult", "state_label", "origin_label", "finding_key", "ACK",

@@ -23,9 +23,10 @@ sign-off command (or recover()) brings signoffs/ID.json up to date. An
 interrupted write of the line itself leaves an unterminated tail, which was
 never committed and is dropped by the next command.
 
-Tests can stop a command between the steps: HANDOUTS_CRASH_AT=POINT exits at
-once, HANDOUTS_PAUSE_AT=POINT touches $HANDOUTS_PAUSE_FILE and sleeps, where
-POINT is before-audit, after-audit or after-record.
+Every record is signed by the reviewer who makes it, with their own SSH key
+(handouts.reviewers); the record names them as printed in signoffs/reviewers.yaml
+and its `signed_at` is the signed line's time. A record in a line whose signature
+does not verify, or that disagrees with its line, does not count.
 """
 
 from __future__ import annotations
@@ -34,17 +35,15 @@ import calendar
 import enum
 import hashlib
 import json
-import os
-import time
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from handouts import audit
+from handouts import audit, reviewers, textfields
 from handouts.drafts import Draft, atomic_write
 from handouts.exceptions import SignoffError
+from handouts.reviewers import Signer
 
 if TYPE_CHECKING:  # pragma: no cover
     from handouts.checks.handout import Report
@@ -55,7 +54,6 @@ APPROVAL, REJECTION, RETIREMENT = "approval", "rejection", "retirement"
 KIND_OF_EVENT = {"approve": APPROVAL, "reject": REJECTION, "retire": RETIREMENT}
 RECORDS_NOTE = ("Sign-off records copied from signoffs/audit.jsonl, where they are committed. "
                 "Do not edit: `handouts audit verify` checks this file against the log.")
-MAX_FIELD = 300  # characters in a name, credentials or reason
 
 
 class State(enum.Enum):
@@ -152,45 +150,59 @@ def record_problem(record, handout_id: str) -> str | None:
     return None
 
 
-_cache: dict[str, tuple[str, dict[str, list[tuple[int, dict]]]]] = {}
+_cache: dict[str, tuple[str, dict[str, list[tuple[int, dict, str | None]]]]] = {}
 
 
-def _committed(project) -> dict[str, list[tuple[int, dict]]]:
-    """handout id -> [(audit line, record)] for every sign-off record in the intact part of the log.
+def _line_record_problem(entry: dict, rec: dict, listed: dict[str, reviewers.Reviewer]) -> str | None:
+    """Why the record in a (signed, intact) line does not count, or None."""
+    why = record_problem(rec, entry.get("id"))
+    if why:
+        return why
+    if rec.get("signed_at") != entry.get("ts"):
+        return (f"the record says it was signed at {rec.get('signed_at')}, but its line is dated "
+                f"{entry.get('ts')}; it was back-dated")
+    who = listed.get(entry.get("by"))
+    if rec.get("reviewer_id") != entry.get("by") or who is None or rec.get("reviewer") != who.name:
+        return (f"the record names {rec.get('reviewer')!r} ({rec.get('reviewer_id')!r}) but the line is "
+                f"signed by {entry.get('by')!r}")
+    return None
 
-    Reading stops at the first line that fails verification, so a forged or
-    edited line never counts, even before `audit verify` is run.
+
+def _committed(project) -> dict[str, list[tuple[int, dict, str | None]]]:
+    """handout id -> [(audit line, record, problem or None)] for the sign-off records in the intact log.
+
+    Only the log's intact part counts (audit.scan: chained, in time order, every
+    signature verified), so a forged or edited line never counts, even before
+    `audit verify` is run.
     """
     path = audit.log_path(project)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         return {}
+    listed_path = reviewers.list_path(project)
+    listed_bytes = listed_path.read_bytes() if listed_path.exists() else b""
     key = str(path.absolute())
-    stamp = hashlib.sha256(data).hexdigest()
+    stamp = hashlib.sha256(data + b"\0" + listed_bytes).hexdigest()
     hit = _cache.get(key)
     if hit and hit[0] == stamp:
         return hit[1]
-    out: dict[str, list[tuple[int, dict]]] = {}
-    lines = data.decode("utf-8", errors="replace").split("\n")[:-1]
-    prev = None
-    for i, line in enumerate(lines, 1):
-        if audit._line_problem(i, line, prev):
-            break
-        prev = line
-        entry = json.loads(line)
+    entries, _ = audit.scan(project)
+    listed = {r.id: r for r in reviewers.load(project)} if entries else {}
+    out: dict[str, list[tuple[int, dict, str | None]]] = {}
+    for entry in entries:
         kind = KIND_OF_EVENT.get(entry.get("event"))
         rec = entry.get("record")
         hid = entry.get("id")
         if kind and isinstance(rec, dict) and isinstance(hid, str) and rec.get("kind") == kind:
-            out.setdefault(hid, []).append((i, rec))
+            out.setdefault(hid, []).append((entry["n"], rec, _line_record_problem(entry, rec, listed)))
     _cache[key] = (stamp, out)
     return out
 
 
 def records(project, handout_id: str) -> list[dict]:
     """The handout's valid committed records, oldest first."""
-    return [r for _, r in _committed(project).get(handout_id, []) if record_problem(r, handout_id) is None]
+    return [r for _, r, why in _committed(project).get(handout_id, []) if why is None]
 
 
 def records_path(project, handout_id: str) -> Path:
@@ -205,7 +217,7 @@ def _file_records(path: Path) -> list:
 
 
 def _write_records(project, handout_id: str) -> None:
-    recs = [r for _, r in _committed(project).get(handout_id, [])]
+    recs = [r for _, r, _ in _committed(project).get(handout_id, [])]
     doc = {"handout_id": handout_id, "note": RECORDS_NOTE, "records": recs}
     atomic_write(records_path(project, handout_id),
                  json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
@@ -216,8 +228,7 @@ def verify_records(project) -> list[str]:
     problems = []
     committed = _committed(project)
     for hid, recs in sorted(committed.items()):
-        for line, rec in recs:
-            why = record_problem(rec, hid)
+        for line, rec, why in recs:
             if why:
                 problems.append(f"{audit.LOG_NAME}:{line}: sign-off record for {hid!r}: {why}")
     folder = Path(project.signoffs)
@@ -229,7 +240,7 @@ def verify_records(project) -> list[str]:
         except (ValueError, UnicodeDecodeError) as exc:
             problems.append(f"{shown}: not a sign-off record file: {exc}")
             continue
-        logged = [r for _, r in committed.get(hid, [])]
+        logged = [r for _, r, _ in committed.get(hid, [])]
         for k, rec in enumerate(recs):
             why = record_problem(rec, hid)
             if why:
@@ -259,7 +270,7 @@ def recover(project) -> list[str]:
             done.append(f"signoffs/{tmp.name}: removed an interrupted write")
         for hid, recs in _committed(project).items():
             path = records_path(project, hid)
-            logged = [r.get("record_sha256") for _, r in recs]
+            logged = [r.get("record_sha256") for _, r, _ in recs]
             try:
                 have = [r.get("record_sha256") for r in _file_records(path)] if path.exists() else []
             except (ValueError, UnicodeDecodeError, AttributeError):
@@ -349,37 +360,32 @@ def _approved(project, approval: Approval, draft: Draft, today: date | None, com
 
 
 def parse_reviewer(reviewer: str) -> tuple[str, str]:
-    """'Dana Reyes, MD, FAAD' -> ('Dana Reyes', 'MD, FAAD'). Refuses a name without credentials."""
-    text = unicodedata.normalize("NFC", " ".join(str(reviewer or "").split()))
-    name, _, credentials = text.partition(",")
-    name, credentials = name.strip(), credentials.strip()
-    if not name or not credentials:
-        raise SignoffError(f'reviewer must be "Printed Name, credentials", e.g. "Dana Reyes, MD, FAAD"; '
-                           f'got {reviewer!r}')
-    if len(text) > MAX_FIELD or any(unicodedata.category(c)[0] == "C" for c in text):
-        raise SignoffError("reviewer: too long or contains control characters")
-    return name, credentials
+    """'Dana Reyes, MD, FAAD' -> ('Dana Reyes', 'MD, FAAD'). Refuses a name without credentials,
+    control characters, bidirectional overrides and look-alike letters from another alphabet."""
+    return reviewers.parse_printed(reviewer)
 
 
 def _clean_reason(reason: str, what: str) -> str:
-    text = " ".join(str(reason or "").split())
+    text = textfields.clean(reason, what, max_len=2000)
     if not text:
         raise SignoffError(f"{what}: give a reason")
-    if len(text) > 2000:
-        raise SignoffError(f"{what}: the reason is longer than 2000 characters")
     return text
-
-
-def _hook(point: str) -> None:
-    if os.environ.get("HANDOUTS_CRASH_AT") == point:
-        os._exit(86)
-    if os.environ.get("HANDOUTS_PAUSE_AT") == point:
-        Path(os.environ["HANDOUTS_PAUSE_FILE"]).write_text(point)
-        time.sleep(3600)
 
 
 def _when(now: datetime | None) -> datetime:
     return now if now is not None else datetime.now(timezone.utc)
+
+
+def signer_for(project, reviewer: str | None, signer: Signer | None) -> Signer:
+    """The reviewer's signer; a typed name must be the name listed for that key."""
+    if reviewer is not None:
+        parse_reviewer(reviewer)  # a clean message for a malformed name comes first
+    if signer is None:
+        return reviewers.find_signer(project, reviewer)
+    if reviewer is not None and parse_reviewer(reviewer) != (signer.reviewer.name, signer.reviewer.credentials):
+        raise SignoffError(f"reviewer {reviewer!r} does not match the signing key: it is the key of "
+                           f"{signer.reviewer.printed}")
+    return signer
 
 
 def _refuse_bad_log(project, handout_id: str, verb: str) -> None:
@@ -389,30 +395,43 @@ def _refuse_bad_log(project, handout_id: str, verb: str) -> None:
                            f"(e.g. `git checkout signoffs/`) and retry:\n" + "\n".join(problems))
 
 
-def _commit(project, event: str, handout_id: str, record: dict, now: datetime) -> dict:
-    """Append the record's audit line (the commit point), then refresh signoffs/ID.json. Under lock."""
-    record = dict(record)
+def _commit(project, event: str, handout_id: str, record: dict, now: datetime, signer: Signer) -> dict:
+    """Append the record's signed audit line (the commit point), then refresh signoffs/ID.json. Under lock."""
+    record = dict(record, reviewer_id=signer.reviewer.id, reviewer=signer.reviewer.name,
+                  credentials=signer.reviewer.credentials)
     record["record_sha256"] = record_sha256(record)
-    _hook("before-audit")
-    audit.append(project, {"event": event, "id": handout_id,
-                           "by": f"{record['reviewer']}, {record['credentials']}", "record": record}, now=now)
-    _hook("after-audit")
+    audit.append(project, {"event": event, "id": handout_id, "record": record}, now=now, signer=signer)
     _write_records(project, handout_id)
-    _hook("after-record")
     return record
 
 
-def approve(project, handout_id: str, reviewer: str, *, draft: Draft, sheet_sha256: str,
+def _unsigned_edits(project, handout_id: str) -> list[int]:
+    """Lines of unsigned (hand) edits of this handout since its last approval: the next approval signs for them."""
+    out: list[int] = []
+    for e in audit.scan(project)[0]:
+        if e.get("id") != handout_id:
+            continue
+        if e.get("event") == "approve":
+            out = []
+        elif e.get("event") == "edit" and "sig" not in e:
+            out.append(e["n"])
+    return out
+
+
+def approve(project, handout_id: str, reviewer: str | None = None, *, draft: Draft, sheet_sha256: str,
             provenance: dict, report: Report | None, meaning: str = MEANING, now: datetime | None = None,
-            expected_content_sha256: str | None = None, acknowledgements: list[dict] = ()) -> Approval:
-    """Sign the exact current content of a handout for publication.
+            expected_content_sha256: str | None = None, acknowledgements: list[dict] = (),
+            signer: Signer | None = None) -> Approval:
+    """Sign the exact current content of a handout for publication, with the reviewer's key.
 
     `expected_content_sha256` is the hash of what the reviewer saw; if the
     draft changed since, nothing is signed. Every finding the report asks a
     clinician to acknowledge (on clinician-written text) must be in
     `acknowledgements` ({key, fact, finding, by, at}); they are kept in the record.
+    The approval also signs for the unsigned hand edits of drafts/ID.yaml made
+    since the last approval (`signs_for_edits`: their log lines).
     """
-    name, credentials = parse_reviewer(reviewer)
+    signer = signer_for(project, reviewer, signer)
     if meaning != MEANING:
         raise SignoffError(f"{handout_id}: the only meaning an approval can have is {MEANING!r}")
     moment = _when(now)
@@ -441,8 +460,6 @@ def approve(project, handout_id: str, reviewer: str, *, draft: Draft, sheet_sha2
         record = _commit(project, "approve", handout_id, {
             "kind": APPROVAL,
             "handout_id": handout_id,
-            "reviewer": name,
-            "credentials": credentials,
             "signed_at": audit.format_ts(moment),
             "meaning": meaning,
             "content_sha256": content,
@@ -450,14 +467,16 @@ def approve(project, handout_id: str, reviewer: str, *, draft: Draft, sheet_sha2
             "provenance": dict(provenance or {}),
             "content": draft.content(),
             "acknowledgements": [dict(a) for a in acknowledgements],
-        }, moment)
+            "signs_for_edits": _unsigned_edits(project, handout_id),
+        }, moment, signer)
     return Approval.from_record(record)
 
 
-def reject(project, handout_id: str, reviewer: str, reason: str, *, draft: Draft,
-           now: datetime | None = None, expected_content_sha256: str | None = None) -> None:
+def reject(project, handout_id: str, reviewer: str | None, reason: str, *, draft: Draft,
+           now: datetime | None = None, expected_content_sha256: str | None = None,
+           signer: Signer | None = None) -> None:
     """Request changes to the current content; the reason is kept and shown to the next reviewer."""
-    name, credentials = parse_reviewer(reviewer)
+    signer = signer_for(project, reviewer, signer)
     reason = _clean_reason(reason, f"{handout_id}: request changes")
     moment = _when(now)
     with audit.lock(project):
@@ -472,18 +491,17 @@ def reject(project, handout_id: str, reviewer: str, reason: str, *, draft: Draft
         _commit(project, "reject", handout_id, {
             "kind": REJECTION,
             "handout_id": handout_id,
-            "reviewer": name,
-            "credentials": credentials,
             "signed_at": audit.format_ts(moment),
             "reason": reason,
             "content_sha256": content,
             "sheet_sha256": draft.sheet_sha256,
-        }, moment)
+        }, moment, signer)
 
 
-def retire(project, handout_id: str, reviewer: str, reason: str, *, now: datetime | None = None) -> None:
+def retire(project, handout_id: str, reviewer: str | None, reason: str, *, now: datetime | None = None,
+           signer: Signer | None = None) -> None:
     """Take a handout off the site for good. Its history stays in the log and signoffs/ID.json."""
-    name, credentials = parse_reviewer(reviewer)
+    signer = signer_for(project, reviewer, signer)
     reason = _clean_reason(reason, f"{handout_id}: retire")
     moment = _when(now)
     with audit.lock(project):
@@ -494,23 +512,26 @@ def retire(project, handout_id: str, reviewer: str, reason: str, *, now: datetim
         _commit(project, "retire", handout_id, {
             "kind": RETIREMENT,
             "handout_id": handout_id,
-            "reviewer": name,
-            "credentials": credentials,
             "signed_at": audit.format_ts(moment),
             "reason": reason,
-        }, moment)
+        }, moment, signer)
 
 
-def record_edit(project, handout_id: str, editor: str, fact_id: str, old: str, new: str, *,
-                acknowledged: list[dict] = (), now: datetime | None = None) -> None:
-    """Log a reviewer's correction of one text, with both values (nothing earlier is hidden).
+def record_edit(project, handout_id: str, fact_id: str, old: str, new: str, *,
+                signer: Signer | None, acknowledged: list[dict] = (), now: datetime | None = None) -> None:
+    """Log a correction of one text, with both values (nothing earlier is hidden).
 
+    Signed by the reviewer who made it (`signer`), or, for a hand edit of
+    drafts/ID.yaml found by a command (`signer=None`), recorded as unsigned:
+    no name is claimed, and the next approval signs for it.
     `acknowledged`: the findings on the new text the editor acknowledged ({key, fact, finding, by, at}).
     """
-    event = {"event": "edit", "id": handout_id, "by": str(editor), "fact": fact_id, "old": old, "new": new}
+    event = {"event": "edit", "id": handout_id, "fact": fact_id, "old": old, "new": new}
+    if signer is None:
+        event["by"] = f"{audit.UNSIGNED}hand edit of drafts/{handout_id}.yaml"
     if acknowledged:
         event["acknowledged"] = [dict(a) for a in acknowledged]
-    audit.append(project, event, now=now)
+    audit.append(project, event, now=now, signer=signer)
 
 
 def record_create(project, handout_id: str, content_sha256: str, sheet_sha256: str = "") -> None:

@@ -14,6 +14,25 @@ FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_signing_keys():
+    """Throwaway reviewer keys in a private ssh-agent for the whole session; no user key is ever used."""
+    import os
+
+    from tests.signoff_support import start_agent
+
+    saved = {k: os.environ.get(k) for k in ("SSH_AUTH_SOCK", "HANDOUTS_SIGNING_KEY")}
+    agent = start_agent()
+    yield
+    agent.terminate()
+    agent.wait(timeout=10)
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "model: drafts with the real bundled model (slow)")
     config.addinivalue_line("markers", "browser: drives headless Chromium")
@@ -22,8 +41,11 @@ def pytest_configure(config):
 @pytest.fixture
 def tiny(tmp_path) -> Path:
     """A copy of tests/fixtures/tiny: one small sheet and a clinic config."""
+    from tests.signoff_support import write_reviewers
+
     root = tmp_path / "clinic"
     shutil.copytree(FIXTURES / "tiny", root)
+    write_reviewers(root)  # the test reviewers and their throwaway keys
     return root
 
 

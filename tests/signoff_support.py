@@ -1,8 +1,19 @@
-"""Shared helpers for the sign-off, audit and review tests: drafts built directly, no model."""
+"""Shared helpers for the sign-off, audit and review tests: drafts built directly, no model.
+
+Signatures need keys. The tests make their own throwaway ed25519 keys (never a
+user's), once per test session, in a temporary folder, list them in each test
+project's signoffs/reviewers.yaml, and load them into a private ssh-agent that
+the session starts (tests/conftest.py), so the production path (ssh-agent)
+signs. `signer(name)` gives a key-file signer for a test that wants one.
+"""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import tempfile
 from datetime import datetime, timezone
+from pathlib import Path
 
 from handouts.config import Project, Settings
 from handouts.checks.handout import Finding, Grade, Report
@@ -15,10 +26,113 @@ REVIEWER = "Dana Reyes, MD, FAAD"
 T0 = datetime(2026, 1, 15, 9, 30, 0, tzinfo=timezone.utc)
 
 
+REVIEWERS = {  # printed name -> reviewer id
+    "Dana Reyes, MD, FAAD": "dana-reyes",
+    "Sam Okafor, MD": "sam-okafor",
+    "Ana Lopez, MD": "ana-lopez",
+    "Ben Cho, MD": "ben-cho",
+}
+KEYS_ENV = "HANDOUTS_TEST_KEYS"  # the session's key folder, inherited by worker processes
+
+
+def keys_dir() -> Path:
+    """The session's throwaway keys: one per test reviewer, plus 'outsider' (on no list)."""
+    folder = os.environ.get(KEYS_ENV)
+    if folder and Path(folder, "outsider.pub").exists():
+        return Path(folder)
+    folder = tempfile.mkdtemp(prefix="handouts-test-keys-")
+    for rid in [*REVIEWERS.values(), "outsider"]:
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", f"{rid} (test)",
+                        "-f", os.path.join(folder, rid)], check=True)
+    os.environ[KEYS_ENV] = folder
+    return Path(folder)
+
+
+def public_key(rid: str) -> str:
+    return (keys_dir() / f"{rid}.pub").read_text(encoding="utf-8").strip()
+
+
+def write_reviewers(root: Path, names=tuple(REVIEWERS)) -> None:
+    from handouts import reviewers
+
+    listed = []
+    for printed in names:
+        name, credentials = (x.strip() for x in printed.split(",", 1))
+        rid = REVIEWERS[printed]
+        listed.append(reviewers.Reviewer(rid, name, credentials, reviewers.parse_key(public_key(rid))))
+    (root / "signoffs").mkdir(parents=True, exist_ok=True)
+    (root / "signoffs/reviewers.yaml").write_text(reviewers.dump(listed), encoding="utf-8")
+
+
+def signer(printed: str = "Dana Reyes, MD, FAAD", root: Path | None = None):
+    """A key-file signer for a test reviewer (or for `outsider`, whose key is on no list)."""
+    from handouts import reviewers
+
+    rid = REVIEWERS.get(printed, "outsider")
+    name, _, credentials = printed.partition(",")
+    who = reviewers.Reviewer(rid, name.strip(), credentials.strip(), reviewers.parse_key(public_key(rid)))
+    return reviewers.Signer(who, keys_dir() / rid)
+
+
+def start_agent() -> subprocess.Popen:
+    """A private ssh-agent holding every test key; sets SSH_AUTH_SOCK for this process and its children."""
+    folder = keys_dir()
+    sock = os.path.join(folder, "agent.sock")
+    agent = subprocess.Popen(["ssh-agent", "-D", "-a", sock], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        if os.path.exists(sock):
+            break
+        __import__("time").sleep(0.01)
+    os.environ["SSH_AUTH_SOCK"] = sock
+    os.environ.pop("HANDOUTS_SIGNING_KEY", None)
+    for rid in REVIEWERS.values():
+        subprocess.run(["ssh-add", "-q", str(folder / rid)], check=True, stderr=subprocess.DEVNULL)
+    return agent
+
+
+def install_kill_points() -> None:
+    """Test-only: stop a sign-off between its steps, as told by the environment.
+
+    TEST_CRASH_AT=POINT exits at once (status 86); TEST_PAUSE_AT=POINT writes
+    POINT to $TEST_PAUSE_FILE and sleeps, for a test to kill -9 the process.
+    POINT is before-audit, after-audit (the line is committed) or after-record
+    (signoffs/ID.json written). Used by the worker processes of the kill tests.
+    """
+    import time
+
+    from handouts import audit, signoff
+
+    crash, pause = os.environ.get("TEST_CRASH_AT"), os.environ.get("TEST_PAUSE_AT")
+    if not (crash or pause):
+        return
+
+    def hook(point: str) -> None:
+        if crash == point:
+            os._exit(86)
+        if pause == point:
+            Path(os.environ["TEST_PAUSE_FILE"]).write_text(point)
+            time.sleep(3600)
+
+    append, write = audit.append, signoff._write_records
+
+    def hooked_append(*args, **kwargs):
+        hook("before-audit")
+        entry = append(*args, **kwargs)
+        hook("after-audit")
+        return entry
+
+    def hooked_write(*args, **kwargs):
+        write(*args, **kwargs)
+        hook("after-record")
+
+    audit.append, signoff._write_records = hooked_append, hooked_write
+
+
 def project(tmp_path, **review) -> Project:
     settings = Settings()
     if review:
         settings = settings.model_copy(update={"review": settings.review.model_copy(update=review)})
+    write_reviewers(Path(tmp_path))
     return Project(root=tmp_path, settings=settings)
 
 
@@ -66,7 +180,8 @@ def report_for(draft: Draft, passed: bool = True, **extra) -> Report:
     return rep
 
 
-__all__ = ["EDITED", "SHEET", "PROVENANCE", "REVIEWER", "T0", "project", "make_draft", "report_for", "real_clinic"]
+__all__ = ["EDITED", "SHEET", "PROVENANCE", "REVIEWER", "T0", "project", "make_draft", "report_for", "real_clinic",
+           "signer", "write_reviewers", "REVIEWERS", "install_kill_points"]
 
 
 def real_clinic(tmp_path, ids=("acne",)):
@@ -85,4 +200,5 @@ def real_clinic(tmp_path, ids=("acne",)):
         shutil.copy(repo / "sources" / f"{hid}.yaml", root / "sources")
         for name in (f"{hid}.yaml", f"{hid}.provenance.json"):
             shutil.copy(repo / "drafts" / name, root / "drafts")
+    write_reviewers(root)
     return load_project(root)

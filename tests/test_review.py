@@ -302,17 +302,18 @@ def test_an_edit_is_checked_saved_logged_marked_and_voids_the_approval(app, tmp_
     _post(app, "/h/acne/approve", _approve_fields(app))
     before = app.service.draft("acne").content_sha256()
     r = _post(app, "/h/acne/edit", {"fact": "treatment.1", "text": "At night,  put adapalene 0.1% gel\non once daily.",
-                                     "name": "Dana Reyes", "credentials": "MD", "content_sha256": before})
+                                     "name": "Dana Reyes", "credentials": "MD, FAAD", "content_sha256": before})
     assert (r.status, r.location) == (303, "/h/acne?done=edited")
     d = load_draft(tmp_path / "drafts", "acne")
     f = d.sections[1].facts[0]
     assert (f.text, f.origin.value) == ("At night, put adapalene 0.1% gel on once daily.", "clinician edit")
     e = audit.events(app.project)[-1]
     assert (e["event"], e["by"], e["fact"], e["old"], e["new"]) == (
-        "edit", "Dana Reyes, MD", "treatment.1", "Put adapalene 0.1% gel on once a day at night.", f.text)
+        "edit", "dana-reyes", "treatment.1", "Put adapalene 0.1% gel on once a day at night.", f.text)
     assert "acknowledged" not in e  # the checks found nothing
+    assert e["sig"] and audit.verify(app.project) == []
     prov = json.loads((tmp_path / "drafts/acne.provenance.json").read_text())["facts"]["treatment.1"]
-    assert prov["edited_by_clinician"] is True and prov["edited_by"] == "Dana Reyes, MD"
+    assert prov["edited_by_clinician"] is True and prov["edited_by"] == "Dana Reyes, MD, FAAD"
     st = _status(app)
     assert st.state is State.AWAITING_REVIEW and not st.is_publishable()
     body = app.handle("GET", "/h/acne", HOST).body.decode()
@@ -325,7 +326,7 @@ def test_an_edit_is_checked_saved_logged_marked_and_voids_the_approval(app, tmp_
 
 
 def _edit_fields(app, text, **kw):
-    return {"fact": "treatment.1", "text": text, "name": "Dana Reyes", "credentials": "MD",
+    return {"fact": "treatment.1", "text": text, "name": "Dana Reyes", "credentials": "MD, FAAD",
             "content_sha256": app.service.draft("acne").content_sha256(), **kw}
 
 
@@ -348,7 +349,7 @@ def test_a_clinician_edit_with_findings_is_saved_once_each_is_acknowledged(app, 
     e = audit.events(app.project)[-1]
     assert e["event"] == "edit" and e["new"] == "Put the gel on twice a day."
     [ack] = e["acknowledged"]
-    assert (ack["key"], ack["fact"], ack["by"]) == (key, "treatment.1", "Dana Reyes, MD")
+    assert (ack["key"], ack["fact"], ack["by"]) == (key, "treatment.1", "Dana Reyes, MD, FAAD")
     assert ack["finding"] == "changes the frequency 'once daily' to 'twice a day'"
     assert (ack["kind"], ack["words"]) == ("changed_quantity", ["once daily", "twice a day"])
 
@@ -384,7 +385,7 @@ def test_machine_text_that_fails_is_never_approved_even_acknowledged(app, tmp_pa
 
 
 def test_editing_an_unknown_fact_is_refused(app):
-    r = _post(app, "/h/acne/edit", {"fact": "nope.9", "text": "x", "name": "A", "credentials": "MD",
+    r = _post(app, "/h/acne/edit", {"fact": "nope.9", "text": "x", "name": "Dana Reyes", "credentials": "MD, FAAD",
                                      "content_sha256": app.service.draft("acne").content_sha256()})
     assert r.status == 409 and "acne: no fact &#39;nope.9&#39; in this draft" in r.body.decode()
 
@@ -406,7 +407,7 @@ def test_everything_displayed_is_escaped(tmp_path):
     d.sections[0].facts[0].source = "Source " + evil
     p = _clinic(tmp_path, d)
     app = review.ReviewApp(p, FakeService(p), port=8765, token=TOKEN)
-    signoff.reject(p, "acne", "Eve, MD", "reason " + evil, draft=d)
+    signoff.reject(p, "acne", REVIEWER, "reason " + evil, draft=d)
     for path in ("/", "/h/acne"):
         body = app.handle("GET", path, HOST).body.decode()
         assert "<script>" not in body and "<img" not in body
@@ -518,7 +519,7 @@ def test_browser_edit_then_only_the_change_shows_marked_within_the_line(live, pa
     form = page.locator('[id="edit-treatment.1"]')
     form.locator("textarea").fill("At night, put adapalene 0.1% gel on once daily.")
     form.locator('input[name="name"]').fill("Dana Reyes")
-    form.locator('input[name="credentials"]').fill("MD")
+    form.locator('input[name="credentials"]').fill("MD, FAAD")
     form.locator("button").click()
     page.wait_for_url("**/h/acne?done=edited")
     assert load_draft(tmp_path / "drafts", "acne").sections[1].facts[0].origin.value == "clinician edit"

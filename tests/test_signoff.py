@@ -19,7 +19,7 @@ import pytest
 from handouts import audit, signoff
 from handouts.exceptions import SignoffError
 from handouts.signoff import State
-from tests.signoff_support import PROVENANCE, REVIEWER, SHEET, T0, make_draft, project, report_for
+from tests.signoff_support import PROVENANCE, REVIEWER, SHEET, T0, make_draft, project, report_for, signer
 from handouts.drafts import Origin
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,7 +58,7 @@ def test_approve_records_name_credentials_time_meaning_hashes_and_provenance(tmp
     assert rec["kind"] == "approval" and rec["handout_id"] == "acne"
     assert rec["record_sha256"] == a.record_sha256 == signoff.record_sha256(rec)
     line = audit.events(p)[-1]
-    assert (line["event"], line["id"], line["by"]) == ("approve", "acne", "Dana Reyes, MD, FAAD")
+    assert (line["event"], line["id"], line["by"], line["record"]["reviewer_id"]) == ("approve", "acne", "dana-reyes", "dana-reyes")
     assert line["record"] == rec
     assert audit.verify(p) == []
 
@@ -184,19 +184,34 @@ def test_copying_an_approval_record_to_another_handout_is_detected_and_refused(t
         "a record cannot be copied or moved to another handout"]
     (tmp_path / "signoffs/eczema.json").unlink()
 
-    rec = json.loads((tmp_path / "signoffs/acne.json").read_text(encoding="utf-8"))["records"][0]
-    # 2. replay acne's record in an audit line for eczema (chain kept intact by append)
-    audit.append(p, {"event": "approve", "id": "eczema", "by": "x", "record": rec})
-    assert not _status(p, eczema).is_publishable()
-    # 3. relabel the record for eczema and recompute its hash: the approved content is still acne's
-    moved = dict(rec, handout_id="eczema")
-    moved["record_sha256"] = signoff.record_sha256(moved)
-    audit.append(p, {"event": "approve", "id": "eczema", "by": "x", "record": moved})
+    log = tmp_path / "signoffs/audit.jsonl"
+    good = log.read_bytes()
+    # 2. relabel acne's signed approve line for eczema, fixing its hashes: the signature no longer matches
+    line = json.loads(good.decode().splitlines()[0])
+    line["id"] = "eczema"
+    line["record"] = dict(line["record"], handout_id="eczema")
+    line["record"]["record_sha256"] = signoff.record_sha256(line["record"])
+    line.pop("hash")
+    line["hash"] = audit.sha256_text(audit.canonical(line))
+    log.write_bytes(good + (audit.canonical(line) + "\n").encode())
+    line["n"] = 2  # renumber and re-chain too
+    line["prev"] = audit.sha256_text(good.decode().splitlines()[0])
+    line.pop("hash")
+    line["hash"] = audit.sha256_text(audit.canonical(line))
+    log.write_bytes(good + (audit.canonical(line) + "\n").encode())
     assert not _status(p, eczema).is_publishable()
     assert audit.verify(p) == [
-        "signoffs/audit.jsonl:2: sign-off record for 'eczema': the record belongs to handout 'acne', not "
-        "'eczema'; a record cannot be copied or moved to another handout",
-        "signoffs/audit.jsonl:3: sign-off record for 'eczema': the approved content is handout 'acne', "
+        "signoffs/audit.jsonl:2: the signature of 'dana-reyes' does not verify against signoffs/reviewers.yaml: "
+        "the line was forged, changed or re-chained after signing, or signed with a key that is not theirs"]
+    log.write_bytes(good)
+    # 3. even a listed reviewer's key cannot move the approved content to another handout
+    rec = json.loads((tmp_path / "signoffs/acne.json").read_text(encoding="utf-8"))["records"][0]
+    moved = dict(rec, handout_id="eczema")
+    moved["record_sha256"] = signoff.record_sha256(moved)
+    audit.append(p, {"event": "approve", "id": "eczema", "record": moved}, now=T0, signer=signer(REVIEWER))
+    assert not _status(p, eczema).is_publishable()
+    assert audit.verify(p) == [
+        "signoffs/audit.jsonl:2: sign-off record for 'eczema': the approved content is handout 'acne', "
         "not 'eczema'"]
     assert _status(p, acne).is_publishable()
 
@@ -356,12 +371,14 @@ import sys
 sys.path[:0] = [{tests!r}, {root!r}]
 from tests.signoff_support import *
 from handouts import signoff
-p = project(__import__('pathlib').Path(sys.argv[1]))
+install_kill_points()
+from handouts.config import Project, Settings
+p = Project(root=__import__('pathlib').Path(sys.argv[1]), settings=Settings())  # reviewers.yaml: by the test
 who = sys.argv[2]
 for i in range(int(sys.argv[3])):
     for hid in ("acne", "eczema"):
         d = make_draft(hid)
-        signoff.approve(p, hid, who + ", MD", draft=d, sheet_sha256=d.sheet_sha256,
+        signoff.approve(p, hid, who, draft=d, sheet_sha256=d.sheet_sha256,
                         provenance=PROVENANCE, report=report_for(d))
 print("done")
 """
@@ -375,7 +392,7 @@ def _worker(tmp_path, *args, env=None):
 
 def test_two_approves_at_once_do_not_corrupt_the_records(tmp_path):
     p = project(tmp_path)
-    procs = [_worker(tmp_path, name, "6") for name in ("Ana Lopez", "Ben Cho")]
+    procs = [_worker(tmp_path, name, "6") for name in ("Ana Lopez, MD", "Ben Cho, MD")]
     for proc in procs:
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err
@@ -400,7 +417,7 @@ def _state_files(tmp_path):
 def test_a_crash_during_approve_leaves_the_old_or_the_new_state(tmp_path, point, approved):
     p, d = project(tmp_path), make_draft()
     signoff.reject(p, "acne", REVIEWER, "first pass", draft=d, now=T0)  # the old state
-    proc = _worker(tmp_path, "Ana Lopez", "1", env={"HANDOUTS_CRASH_AT": point})
+    proc = _worker(tmp_path, "Ana Lopez, MD", "1", env={"TEST_CRASH_AT": point})
     proc.communicate(timeout=60)
     assert proc.returncode == 86
     st = _status(p, d)
@@ -415,8 +432,8 @@ def test_a_crash_during_approve_leaves_the_old_or_the_new_state(tmp_path, point,
 def test_killing_approve_between_its_steps_leaves_a_consistent_state(tmp_path):
     p, d = project(tmp_path), make_draft()
     pause = tmp_path / "paused"
-    proc = _worker(tmp_path, "Ana Lopez", "1",
-                   env={"HANDOUTS_PAUSE_AT": "after-audit", "HANDOUTS_PAUSE_FILE": str(pause)})
+    proc = _worker(tmp_path, "Ana Lopez, MD", "1",
+                   env={"TEST_PAUSE_AT": "after-audit", "TEST_PAUSE_FILE": str(pause)})
     deadline = time.time() + 30
     while not pause.exists() and time.time() < deadline:
         time.sleep(0.02)
@@ -426,7 +443,7 @@ def test_killing_approve_between_its_steps_leaves_a_consistent_state(tmp_path):
     assert _status(p, d).is_publishable()               # committed: the new state
     assert not (tmp_path / "signoffs/acne.json").exists()  # its readable copy was not yet written
     # the lock died with the process; the next command completes the copy and proceeds
-    signoff.reject(p, "eczema", REVIEWER, "later", draft=make_draft("eczema"), now=T0)
+    signoff.reject(p, "eczema", REVIEWER, "later", draft=make_draft("eczema"))
     assert json.loads((tmp_path / "signoffs/acne.json").read_text())["records"][0]["reviewer"] == "Ana Lopez"
     assert audit.verify(p) == []
 
@@ -458,9 +475,25 @@ def test_record_publish_logs_only_changes(tmp_path):
     assert [e["event"] for e in audit.history(p, "acne")] == ["approve", "publish"]
 
 
-def test_record_edit_keeps_old_and_new_text(tmp_path):
+def test_record_edit_keeps_old_and_new_text_signed_by_the_editor(tmp_path):
     p = project(tmp_path)
-    signoff.record_edit(p, "acne", "Dana Reyes, MD", "treatment.1", "old words", "new words")
+    signoff.record_edit(p, "acne", "treatment.1", "old words", "new words", signer=signer(REVIEWER))
     e = audit.history(p, "acne")[0]
     assert (e["event"], e["by"], e["fact"], e["old"], e["new"]) == (
-        "edit", "Dana Reyes, MD", "treatment.1", "old words", "new words")
+        "edit", "dana-reyes", "treatment.1", "old words", "new words")
+    assert e["sig"] and audit.verify(p) == []
+
+
+def test_a_hand_edit_is_recorded_unsigned_and_the_next_approval_signs_for_it(tmp_path):
+    p, d = project(tmp_path), make_draft()
+    signoff.record_edit(p, "acne", "treatment.1", "old words", "new words", signer=None)
+    e = audit.history(p, "acne")[0]
+    assert e["by"] == "unsigned: hand edit of drafts/acne.yaml" and "sig" not in e
+    assert audit.verify(p) == []
+    a = _approve(p, d, now=datetime.now(timezone.utc))
+    rec = json.loads((tmp_path / "signoffs/acne.json").read_text())["records"][0]
+    assert rec["signs_for_edits"] == [1] and a.record_sha256 == rec["record_sha256"]
+    assert audit.format_event(audit.history(p, "acne")[1]).endswith(
+        "signs for the unsigned edits on lines 1  [signed]")
+    _approve(p, d, now=datetime.now(timezone.utc))  # nothing new to sign for
+    assert json.loads((tmp_path / "signoffs/acne.json").read_text())["records"][1]["signs_for_edits"] == []
