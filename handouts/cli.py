@@ -398,7 +398,9 @@ def reviewer_group():
               help="The reviewer's SSH public key: a .pub file, or the key text 'ssh-ed25519 AAAA...'.")
 @click.option("--new-key", "new_key", default=None, metavar="PATH", is_flag=False, flag_value="~/.ssh/handouts_ed25519",
               help="Make a new ed25519 key first (default ~/.ssh/handouts_ed25519; ssh-keygen asks for a passphrase).")
-def reviewer_add(printed, root, key, new_key):
+@click.option("--no-passphrase", is_flag=True,
+              help="With --new-key: no passphrase (throwaway and CI keys only).")
+def reviewer_add(printed, root, key, new_key, no_passphrase):
     """Authorise a reviewer: printed name, credentials and their SSH public key.
 
     \b
@@ -416,7 +418,8 @@ def reviewer_add(printed, root, key, new_key):
     reviewers.parse_printed(printed)  # a bad name is refused before a key is made
     made = None
     if new_key is not None:
-        made = reviewers.make_key(Path(new_key).expanduser(), f"{printed} (handouts)")
+        made = reviewers.make_key(Path(new_key).expanduser(), f"{printed} (handouts)",
+                                  passphrase="" if no_passphrase else None)
         key = str(made) + ".pub"
     path = Path(key).expanduser()
     if path.is_file():

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from handouts import audit, signoff
+from handouts.exceptions import SignoffError
 from tests.signoff_support import PROVENANCE, REVIEWER, T0, make_draft, project, report_for, signer
 
 LOG = "signoffs/audit.jsonl"
@@ -216,3 +217,184 @@ def test_history_and_format(tmp_path):
 
 def test_an_empty_or_missing_log_verifies(tmp_path):
     assert audit.verify(project(tmp_path)) == []
+
+
+# -- attacks: someone with write access to the repository, but no reviewer's key -------------------
+
+
+def _approved(tmp_path):
+    p = project(tmp_path)
+    d = make_draft()
+    signoff.approve(p, "acne", REVIEWER, draft=d, sheet_sha256=d.sheet_sha256, provenance=PROVENANCE,
+                    report=report_for(d), now=T0)
+    return p, d, tmp_path / LOG
+
+
+def _chain(lines: list[str], start: int = 0) -> list[str]:
+    """What a careful forger does after changing lines: renumber, re-chain and re-hash from `start` on."""
+    out = lines[:start]
+    for raw in lines[start:]:
+        e = json.loads(raw)
+        e["n"] = len(out) + 1
+        e["prev"] = audit.sha256_text(out[-1].rstrip("\n")) if out else audit.GENESIS
+        e.pop("hash", None)
+        e["hash"] = audit.sha256_text(audit.canonical(e))
+        out.append(audit.canonical(e) + "\n")
+    return out
+
+
+def _forged_approval(p, d, handout_id="acne", ts="2025-01-15T09:30:00Z", by="dana-reyes", sign_with=None):
+    rec = {"kind": "approval", "handout_id": handout_id, "reviewer_id": by, "reviewer": "Dana Reyes",
+           "credentials": "MD, FAAD", "signed_at": ts, "meaning": "approved for publication",
+           "content_sha256": d.content_sha256(), "sheet_sha256": d.sheet_sha256, "provenance": {},
+           "content": d.content(), "signs_for_edits": []}
+    rec["record_sha256"] = signoff.record_sha256(rec)
+    e = {"event": "approve", "id": handout_id, "record": rec, "ts": ts, "by": by}
+    if sign_with is not None:
+        lines = _lines(audit.log_path(p)) if audit.log_path(p).exists() else []
+        e["n"] = len(lines) + 1
+        e["prev"] = audit.sha256_text(lines[-1].rstrip("\n")) if lines else audit.GENESIS
+        e["sig"] = sign_with.sign(audit.signed_payload(e))
+    return audit.canonical(e) + "\n"
+
+
+def _publishable(p, d) -> bool:
+    return signoff.status_of(p, d.id, d, sheet_sha256=d.sheet_sha256, report=report_for(d)).is_publishable()
+
+
+def test_attack_a_forged_unsigned_approval_line_is_refused(tmp_path):
+    p, d = project(tmp_path), make_draft()
+    path = tmp_path / LOG
+    audit.append(p, {"event": "create", "id": "acne", "content_sha256": d.content_sha256()}, now=T0)
+    _write(path, _chain(_lines(path) + [_forged_approval(p, d, ts="2026-02-01T00:00:00Z")]))
+    assert audit.verify(p) == [
+        "signoffs/audit.jsonl:2: approve by 'dana-reyes' is not signed; only the signature of a reviewer on the "
+        "list (signoffs/reviewers.yaml) makes a sign-off count"]
+    assert not _publishable(p, d)
+
+
+def test_attack_an_approval_signed_with_a_key_not_on_the_list_is_refused(tmp_path):
+    p, d = project(tmp_path), make_draft()
+    path = tmp_path / LOG
+    outsider = signer("Mallory Moe, MD")  # a real SSH key, but not one on the list
+    path.parent.mkdir(exist_ok=True)
+    _write(path, _chain([_forged_approval(p, d, ts="2026-01-15T09:30:00Z", sign_with=outsider)]))
+    assert audit.verify(p) == [bad_signature(1)]
+    assert not _publishable(p, d)
+    _write(path, _chain([_forged_approval(p, d, ts="2026-01-15T09:30:00Z", by="mallory-moe", sign_with=outsider)]))
+    assert audit.verify(p) == [
+        "signoffs/audit.jsonl:1: signed as 'mallory-moe', who is not on the reviewer list "
+        "(signoffs/reviewers.yaml); the signature does not count"]
+    assert not _publishable(p, d)
+
+
+def test_signing_with_a_key_not_on_the_list_records_nothing(tmp_path):
+    from handouts.reviewers import Signer, find_signer
+
+    p, d = project(tmp_path), make_draft()
+    impostor = Signer(signer(REVIEWER).reviewer, signer("Mallory Moe, MD").key_file)  # Dana's name, another key
+    with pytest.raises(SignoffError) as exc:
+        signoff.approve(p, "acne", draft=d, sheet_sha256=d.sheet_sha256, provenance={}, report=report_for(d),
+                        signer=impostor)
+    assert exc.value.message == (
+        "the signature does not verify against signoffs/reviewers.yaml: the key used is not the key listed for "
+        "Dana Reyes, MD, FAAD (dana-reyes); nothing was recorded")
+    assert not (tmp_path / LOG).exists() or (tmp_path / LOG).read_text() == ""
+    key = signer("Mallory Moe, MD").key_file
+    with pytest.raises(SignoffError, match=r"^the signing key .*/outsider \(SHA256:[A-Za-z0-9+/]{43}\) is not on "
+                                           r"the reviewer list \(signoffs/reviewers.yaml\); a listed reviewer must "
+                                           r"add it with `handouts reviewer add`$"):
+        find_signer(p, key_file=key)
+    assert not _publishable(p, d)
+
+
+def test_attack_a_rewritten_and_rechained_old_approval_is_refused(tmp_path):
+    """Change the approved warning in an old record, fix every hash and re-chain every later line."""
+    p, d, path = _approved(tmp_path)
+    signoff.reject(p, "eczema", REVIEWER, "too long", draft=make_draft("eczema"), now=T0)
+    signoff.record_publish(p, ["acne"])
+    lines = _lines(path)
+    e = json.loads(lines[0])
+    rec = e["record"]
+    rec["content"]["sections"][2]["texts"][0] = "Keep using it even if your face swells."
+    rec["content_sha256"] = signoff.content_sha256_of(rec["content"])
+    rec["record_sha256"] = signoff.record_sha256(rec)
+    lines[0] = audit.canonical(e) + "\n"
+    _write(path, _chain(lines))
+    assert audit.verify(p) == [bad_signature(1)]
+    changed = make_draft()
+    changed.sections[2].facts[0].text = "Keep using it even if your face swells."
+    assert not _publishable(p, changed) and not _publishable(p, d)
+
+
+@pytest.mark.parametrize("how", ["edit the signed time", "append an earlier line"])
+def test_attack_a_back_dated_entry_is_refused(tmp_path, how):
+    p, d, path = _approved(tmp_path)
+    lines = _lines(path)
+    if how == "edit the signed time":
+        e = json.loads(lines[0])
+        e["ts"] = e["record"]["signed_at"] = "2025-01-15T09:30:00Z"
+        e["record"]["record_sha256"] = signoff.record_sha256(e["record"])
+        _write(path, _chain([audit.canonical(e) + "\n"]))
+        assert audit.verify(p) == [bad_signature(1)]
+    else:
+        forged = {"event": "create", "id": "acne", "content_sha256": "1" * 64, "ts": "2025-01-15T09:30:00Z"}
+        _write(path, _chain(lines + [audit.canonical(forged) + "\n"]))
+        assert audit.verify(p) == [
+            "signoffs/audit.jsonl:2: dated 2025-01-15T09:30:00Z, before line 1 (2026-01-15T09:30:00Z); times in "
+            "the log never go back: the line was back-dated or moved"]
+    assert not _publishable(p, d) or how == "append an earlier line"  # the approval itself is intact there
+
+
+def test_a_reviewer_cannot_back_date_a_signature(tmp_path):
+    """Even with a listed key, a record's time must be its signed line's time, and the clock cannot go back."""
+    p, d, path = _approved(tmp_path)
+    with pytest.raises(SignoffError, match=r"^signoffs/audit.jsonl: the time now \(2025-06-01T00:00:00Z\) is "
+                                           r"before the log's last entry \(2026-01-15T09:30:00Z\); times in the "
+                                           r"log never go back: check the computer's clock$"):
+        signoff.retire(p, "acne", REVIEWER, "old", now=T0.replace(year=2025, month=6, day=1, hour=0, minute=0))
+    rec = json.loads(_lines(path)[0])["record"]
+    early = dict(rec, signed_at="2025-01-01T00:00:00Z")
+    early["record_sha256"] = signoff.record_sha256(early)
+    audit.append(p, {"event": "approve", "id": "acne", "record": early}, now=T0, signer=signer(REVIEWER))
+    assert audit.verify(p) == [
+        "signoffs/audit.jsonl:2: sign-off record for 'acne': the record says it was signed at "
+        "2025-01-01T00:00:00Z, but its line is dated 2026-01-15T09:30:00Z; it was back-dated"]
+
+
+def test_attack_an_approval_moved_to_another_handout_is_refused(tmp_path):
+    p, d, path = _approved(tmp_path)
+    e = json.loads(_lines(path)[0])
+    e["id"] = e["record"]["handout_id"] = "eczema"
+    e["record"]["record_sha256"] = signoff.record_sha256(e["record"])
+    _write(path, _chain(_lines(path) + [audit.canonical(e) + "\n"]))
+    assert audit.verify(p) == [bad_signature(2)]
+    eczema = make_draft("eczema")
+    assert not _publishable(p, eczema)
+
+
+def test_attack_a_name_claimed_on_an_unsigned_line_is_refused(tmp_path):
+    p = project(tmp_path)
+    path = tmp_path / LOG
+    path.parent.mkdir(exist_ok=True)
+    edit = {"event": "edit", "id": "acne", "by": "Dana Reyes, MD, FAAD", "fact": "about.1", "old": "a", "new": "b",
+            "ts": "2026-01-15T09:30:00Z"}
+    _write(path, _chain([audit.canonical(edit) + "\n"]))
+    assert audit.verify(p) == [
+        "signoffs/audit.jsonl:1: names 'Dana Reyes, MD, FAAD' as its author but is not signed by them"]
+
+
+def test_audit_verify_exits_5_naming_the_problem(tmp_path):
+    from click.testing import CliRunner
+
+    from handouts.cli import cli
+
+    p, d, path = _approved(tmp_path)
+    (tmp_path / "site_config").mkdir(exist_ok=True)
+    ok = CliRunner().invoke(cli, ["audit", "verify", "--root", str(tmp_path)])
+    assert (ok.exit_code, ok.output) == (0, "audit log OK\n")
+    _write(path, _chain(_lines(path) + [_forged_approval(p, make_draft("eczema"), "eczema", ts="2026-02-01T00:00:00Z")]))
+    bad = CliRunner().invoke(cli, ["audit", "verify", "--root", str(tmp_path)])
+    assert bad.exit_code == 5
+    assert ("signoffs/audit.jsonl:2: approve by 'dana-reyes' is not signed; only the signature of a reviewer on "
+            "the list (signoffs/reviewers.yaml) makes a sign-off count") in bad.output
