@@ -349,15 +349,46 @@ def verify_chain(project) -> list[str]:
     return scan(project)[1]
 
 
+def anchor_problem(project) -> str | None:
+    """Is the log at least the log the live site was published from? (None if so, or if nothing is live.)
+
+    The live release's manifest (handouts.releases) records the log's length and
+    head when it was built: a log with fewer lines, or another line at that
+    place, was cut or rewritten since, and would bring back what it removed.
+    """
+    from handouts import releases
+
+    try:
+        manifest = releases.live_manifest(project)
+    except (OSError, ValueError):
+        return None
+    anchor = (manifest or {}).get("audit") or {}
+    length, head = anchor.get("length"), anchor.get("head")
+    if not isinstance(length, int) or not isinstance(head, str):
+        return None
+    lines, _ = _read_raw(project)
+    if len(lines) < length:
+        return (f"{LOG_NAME}: has {len(lines)} lines, but the live site was published from a log of {length} "
+                f"lines; the log was cut: restore it (e.g. `git checkout signoffs/`)")
+    if length and sha256_text(lines[length - 1]) != head:
+        return (f"{LOG_NAME}:{length}: is not the line the live site was published from (head {head[:12]}); "
+                f"the log was rewritten or replaced: restore it (e.g. `git checkout signoffs/`)")
+    return None
+
+
 def verify(project) -> list[str]:
     """[] if the audit log and the sign-off records are intact; else every problem found.
 
-    The first problem names the first bad line of the log. Sign-off records
-    (signoffs/ID.json) must be copies of the records committed in the log.
+    The first problem names the first bad line of the log. The log must extend
+    the one the live site was published from. Sign-off records (signoffs/ID.json)
+    must be copies of the records committed in the log.
     """
     problems = verify_chain(project)
     if problems:
         return problems
+    cut = anchor_problem(project)
+    if cut:
+        return [cut]
     from handouts import signoff  # records are defined there; no import cycle at load time
 
     return signoff.verify_records(project)

@@ -347,7 +347,8 @@ def atomic_write(path: Path, data: str | bytes) -> None:
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data) -> bool:  # drafts are read back by yamlsafe, which refuses aliases
+        return True
 
 
 def _str_presenter(dumper, value: str):
@@ -422,43 +423,100 @@ def _read_text(path: Path, shown: str) -> str:
 
 
 def load_draft(drafts_dir: Path, handout_id: str) -> Draft | None:
-    """Read drafts/ID.yaml; None if there is none. Malformed files give an InputError."""
+    """Read drafts/ID.yaml; None if there is none.
+
+    Read with the same hardened reader as the sheets (handouts.yamlsafe): duplicate
+    keys, anchors and aliases (alias bombs), tags, deep nesting, non-UTF-8 and
+    oversize files are refused before anything is built. Every problem is an
+    InputError `drafts/ID.yaml:LINE:COL: field: ...`, never a traceback.
+    """
+    from handouts.yamlsafe import FILE, TOP, at, load_yaml, problem
+
     path = draft_path(drafts_dir, handout_id)
     if not path.exists():
         return None
     shown = f"drafts/{path.name}"
-    try:
-        doc = yaml.safe_load(_read_text(path, shown))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise InputError([f"{shown}:{line}:{col}: (yaml): {exc.problem or exc}"])
+    doc, root = load_yaml(path, shown, allow_empty=True)
+    if root is None:
+        raise InputError([problem(shown, 1, 1, FILE, f"the draft is empty; re-run `handouts draft {handout_id}`")])
+    nodes = _nodes_by_path(root)
+
+    def fail(where: str, message: str) -> InputError:
+        parts = where.split(".")
+        while len(parts) > 1 and ".".join(parts) not in nodes:
+            parts.pop()
+        node = nodes.get(".".join(parts), root)
+        return InputError([at(shown, node, where or TOP, message)])
+
     try:
         if not isinstance(doc, dict):
-            raise ValueError("(top): expected a mapping")
+            raise fail(TOP, "expected a mapping of fields")
+        sections = doc["sections"]
+        if not isinstance(sections, list):
+            raise fail("sections", "expected a list of sections")
+        out = []
+        for i, s in enumerate(sections):
+            if not isinstance(s, dict) or not isinstance(s.get("facts"), list):
+                raise fail(f"sections[{i}]", "expected a mapping with key, heading and a list of facts")
+            for k in ("key", "heading"):
+                if k not in s:
+                    raise fail(f"sections[{i}].{k}", f"missing; re-run `handouts draft {handout_id}`")
+            try:
+                facts = [_fact_from(f, f"sections[{i}].facts[{j}]") for j, f in enumerate(s["facts"])]
+            except ValueError as exc:
+                where, _, why = str(exc).partition(": ")
+                raise fail(where, why) from None
+            out.append(DraftSection(key=str(s["key"]), heading=str(s["heading"]), facts=facts))
+        try:
+            summary = _fact_from(doc["summary"], "summary")
+        except ValueError as exc:
+            where, _, why = str(exc).partition(": ")
+            raise fail(where, why) from None
+        glossary = doc.get("glossary") or {}
+        if not isinstance(glossary, dict):
+            raise fail("glossary", "expected a mapping of term: meaning")
+        for field_name in ("also_called", "references"):
+            if not isinstance(doc.get(field_name) or [], list):
+                raise fail(field_name, "expected a list")
+        try:
+            interval = int(doc.get("review_interval_months", 24))
+        except (TypeError, ValueError):
+            raise fail("review_interval_months", "expected a whole number of months") from None
         return Draft(
             id=str(doc["id"]),
             title=str(doc["title"]),
             also_called=[str(x) for x in doc.get("also_called") or []],
             sheet_sha256=str(doc.get("sheet_sha256", "")),
-            review_interval_months=int(doc.get("review_interval_months", 24)),
-            summary=_fact_from(doc["summary"], "summary"),
-            sections=[
-                DraftSection(
-                    key=str(s["key"]),
-                    heading=str(s["heading"]),
-                    facts=[_fact_from(f, f"sections[{i}].facts[{j}]")
-                           for j, f in enumerate(s["facts"])],
-                )
-                for i, s in enumerate(doc["sections"])
-            ],
-            glossary={str(k): str(v) for k, v in (doc.get("glossary") or {}).items()},
+            review_interval_months=interval,
+            summary=summary,
+            sections=out,
+            glossary={str(k): str(v) for k, v in glossary.items()},
             references=[str(r) for r in doc.get("references") or []],
         )
     except KeyError as exc:
-        raise InputError([f"{shown}:1:1: {exc.args[0]}: missing; re-run `handouts draft {handout_id}`"])
-    except (ValueError, TypeError) as exc:
-        raise InputError([f"{shown}:1:1: {exc}"])
+        raise InputError([at(shown, root, str(exc.args[0]),
+                             f"missing; re-run `handouts draft {handout_id}`")]) from None
+
+
+def _nodes_by_path(root) -> dict[str, object]:
+    """Field path ('sections[0].facts[1].text') -> YAML node, for located messages."""
+    import yaml as _yaml
+
+    from handouts.yamlsafe import TOP, join
+
+    out: dict[str, object] = {}
+
+    def walk(node, path: str) -> None:
+        out[path] = node
+        if isinstance(node, _yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                walk(item, f"{path}[{i}]")
+        elif isinstance(node, _yaml.MappingNode):
+            for key, value in node.value:
+                walk(value, join(path, key.value))
+
+    walk(root, TOP)
+    return out
 
 
 def load_json(path: Path) -> dict:

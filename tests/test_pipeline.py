@@ -292,3 +292,63 @@ def test_a_hand_edit_logged_by_check_survives_the_next_build(tiny):
         "Avoid tight clothing and hot showers."
     from handouts import audit
     assert [e["event"] for e in audit.events(project)].count("edit") == 1
+
+
+def test_attack_a_cut_log_cannot_bring_back_a_retired_handout(tiny):
+    """Retire, publish, then drop the log's last lines and the sign-off file: build and audit verify refuse."""
+    from click.testing import CliRunner
+
+    from handouts import audit
+    from handouts.cli import cli
+    from handouts.exceptions import SignoffError
+
+    build(tiny)
+    project = approve_now(tiny)
+    assert build(tiny).published == ["hives"]
+    log = tiny / "signoffs" / "audit.jsonl"
+    before_retire = log.read_bytes()
+    signoff.retire(project, "hives", "Dana Reyes, MD, FAAD", "merged into urticaria")
+    assert build(tiny).published == []
+    assert not (tiny / "site" / "hives").exists()
+    # the attacker cuts the retirement (and what followed) and rewrites the record file to match
+    full = len(log.read_bytes().splitlines())
+    log.write_bytes(before_retire)
+    (tiny / "signoffs" / "hives.json").unlink()
+    signoff.recover(project)  # nothing to finish: the log itself is intact
+    cut = len(before_retire.splitlines())
+    expected = (f"signoffs/audit.jsonl: has {cut} lines, but the live site was published from a log of "
+                f"{full - 1} lines; the log was cut: restore it (e.g. `git checkout signoffs/`)")
+    assert audit.verify(project) == [expected]
+    with pytest.raises(SignoffError) as exc:
+        build(tiny)
+    assert exc.value.message == "the audit log failed verification; nothing was published:\n" + expected
+    assert not (tiny / "site" / "hives").exists()
+    r = CliRunner().invoke(cli, ["audit", "verify", "--root", str(tiny)])
+    assert r.exit_code == 5 and expected in r.output
+
+
+def test_attack_a_forged_approval_is_not_published(tiny):
+    import json
+
+    from handouts import audit
+    from handouts.exceptions import SignoffError
+
+    build(tiny)
+    project, sheets = pipeline.load(tiny)
+    d = load_draft(project.drafts, "hives")
+    log = tiny / "signoffs" / "audit.jsonl"
+    lines = log.read_text().splitlines()
+    rec = {"kind": "approval", "handout_id": "hives", "reviewer_id": "dana-reyes", "reviewer": "Dana Reyes",
+           "credentials": "MD, FAAD", "signed_at": "2099-01-15T09:30:00Z", "meaning": "approved for publication",
+           "content_sha256": d.content_sha256(), "sheet_sha256": sheets[0].sha256, "provenance": {},
+           "content": d.content(), "signs_for_edits": []}
+    rec["record_sha256"] = signoff.record_sha256(rec)
+    e = {"event": "approve", "id": "hives", "by": "dana-reyes", "record": rec, "ts": rec["signed_at"],
+         "n": len(lines) + 1, "prev": audit.sha256_text(lines[-1]), "sig": "U1NIU0lH" + "A" * 100}
+    e["hash"] = audit.sha256_text(audit.canonical(e))
+    log.write_text("\n".join(lines + [audit.canonical(e)]) + "\n")
+    with pytest.raises(SignoffError) as exc:
+        build(tiny)
+    assert f"signoffs/audit.jsonl:{len(lines) + 1}: the signature of 'dana-reyes' does not verify" in exc.value.message
+    assert not (tiny / "site" / "hives").exists()
+    assert json.loads((tiny / "signoffs" / "audit.jsonl").read_text().splitlines()[-1])["sig"].startswith("U1NI")
