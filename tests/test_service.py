@@ -66,7 +66,7 @@ def test_cli_edit_lists_the_findings_and_saves_once_each_is_acknowledged(clinic)
     assert r.output == ("acne: summary: saved as a clinician edit with 2 finding(s) acknowledged; logged. "
                         "Any earlier approval no longer applies.\n")
     [e] = audit.events(clinic)
-    assert (e["event"], e["by"], e["new"]) == ("edit", REVIEWER, SUMMARY)
+    assert (e["event"], e["by"], e["new"]) == ("edit", "dana-reyes", SUMMARY) and e["sig"]
     assert [a["key"] for a in e["acknowledged"]] == keys
     assert load_draft(clinic.drafts, "acne").summary.text == SUMMARY
 
@@ -176,6 +176,9 @@ def test_a_hand_edit_shows_as_a_clinician_edit_and_is_logged_once_before_an_acti
     with pytest.raises(SignoffError, match="acknowledge each finding"):
         Service(clinic).approve("acne", REVIEWER, expected_content_sha256=snap.content_sha256)
     [e] = audit.events(clinic)  # ... but any action logs the hand edit first, once
-    assert (e["event"], e["fact"]) == ("edit", "about.3") and e["by"].endswith("(edited drafts/acne.yaml)")
+    assert (e["event"], e["fact"]) == ("edit", "about.3") and e["by"] == "unsigned: hand edit of drafts/acne.yaml"
+    assert "sig" not in e  # nobody's name is claimed for it ...
     Service(clinic).approve("acne", REVIEWER, expected_content_sha256=snap.content_sha256, acknowledged=[key])
     assert [e["event"] for e in audit.events(clinic)] == ["edit", "approve"]
+    assert audit.events(clinic)[1]["record"]["signs_for_edits"] == [1]  # ... until a listed reviewer signs for it
+    assert audit.verify(clinic) == []
