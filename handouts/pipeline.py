@@ -473,7 +473,8 @@ def build(root: Path | str = ".", *, model: Model | str | None = None, progress:
 
 def _fast_path_inputs(project: Project, model: Model | str | None) -> dict:
     """What the release manifest's input fingerprint leaves to the build itself: the
-    drafting cache (provenance), the model, and the audit log as it stands."""
+    drafting cache (provenance), the model, and the audit log and reviewer list as they stand
+    (a reviewer removed from the list voids their signatures)."""
     from handouts.models import bundled_model_path
 
     provenance = {p.name: _file_sha256(p) for p in sorted(Path(project.drafts).glob("*.provenance.json"))}
@@ -489,7 +490,10 @@ def _fast_path_inputs(project: Project, model: Model | str | None) -> dict:
             used = [str(path), st.st_size, st.st_mtime_ns] if st else [m.backend, m.url, m.name, model]
         except (ModelError, OSError):
             used = ["missing", model]
-    return {"provenance": provenance, "model": used, "audit": _file_sha256(audit.log_path(project)) or ""}
+    from handouts.reviewers import list_path
+
+    return {"provenance": provenance, "model": used, "audit": _file_sha256(audit.log_path(project)) or "",
+            "reviewers": _file_sha256(list_path(project)) or ""}
 
 
 def _unchanged_since_release(project: Project, model: Model | str | None) -> Result | None:

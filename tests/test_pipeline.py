@@ -352,3 +352,16 @@ def test_attack_a_forged_approval_is_not_published(tiny):
     assert f"signoffs/audit.jsonl:{len(lines) + 1}: the signature of 'dana-reyes' does not verify" in exc.value.message
     assert not (tiny / "site" / "hives").exists()
     assert json.loads((tiny / "signoffs" / "audit.jsonl").read_text().splitlines()[-1])["sig"].startswith("U1NI")
+
+
+def test_removing_a_reviewer_withdraws_their_approvals_at_the_next_build(tiny):
+    from tests.signoff_support import write_reviewers
+
+    build(tiny)
+    approve_now(tiny)
+    assert build(tiny).published == ["hives"]
+    assert build(tiny).published == ["hives"]  # the no-change fast path
+    write_reviewers(tiny, ["Sam Okafor, MD"])  # Dana Reyes is taken off the list
+    from handouts.exceptions import SignoffError
+    with pytest.raises(SignoffError, match="signed as 'dana-reyes', who is not on the reviewer list"):
+        build(tiny)
