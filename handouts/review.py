@@ -195,9 +195,10 @@ def origin_note(origin: str, candidates: list[dict], why: str = "") -> str:
         return f"{note} {why[:1].upper()}{why[1:]}{'' if why.endswith('.') else '.'}"
     if not candidates:
         return note
-    if any(c["accepted"] for c in candidates):
+    models = [c for c in candidates if c["made"] == "model"]
+    if any(c["accepted"] and c["verdict"].startswith("passed the checks, but") for c in models):
         return note + " A model rewrite passed the checks but did not read easier, so it was not used."
-    return note + " No model rewrite passed the checks."
+    return note + (" No model rewrite passed the checks." if models else "")
 
 
 def handout_view(project, svc: Service, handout_id: str) -> dict:
