@@ -296,6 +296,7 @@ def approve(handout_id, root, reviewer, key_file, expected, acks, yes):
     """
     from handouts import signoff
     from handouts.service import Service, state_label
+    from handouts.signoff import State
 
     project, _ = pipeline.load(root, [handout_id])
     svc = _service(project, reviewer, key_file)
@@ -303,6 +304,10 @@ def approve(handout_id, root, reviewer, key_file, expected, acks, yes):
     if snap.draft is None:
         raise HandoutsError(f"{handout_id}: no draft to approve; run `handouts draft {handout_id}` first")
     acks = list(acks)
+    if snap.status.state in (State.CHECKS_FAILED, State.DRAFTED, State.RETIRED) or (
+            expected and expected != snap.content_sha256):
+        # refused before anything is asked: the service says why, in the same words as the page
+        svc.approve(handout_id, reviewer, expected_content_sha256=expected or snap.content_sha256, acknowledged=acks)
     if not yes:
         click.echo(_content_text(snap.draft))
         click.echo(f"\nContent SHA-256: {snap.content_sha256}\n")

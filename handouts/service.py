@@ -72,6 +72,8 @@ def state_label(st: HandoutStatus, published: bool = False) -> str:
         return DUE
     if published and st.is_publishable():
         return PUBLISHED
+    if st.state is State.DRAFTED and not st.reason.startswith(NO_DRAFT):
+        return FAILED  # a draft that no longer matches its sheet: `check` fails it too
     return _LABEL.get(st.state, st.state.value)
 
 

@@ -45,6 +45,12 @@ def test_one_vocabulary_of_states(clinic):
                                         "review due", "retired"}
     r = run(clinic, "check", "acne")
     assert r.output.startswith("acne: passed with warnings; state: awaiting review\n")  # the grade is over 6
+    sheet = clinic.sources / "melasma.yaml"
+    shutil.copy(REPO / "drafts" / "melasma.yaml", clinic.drafts)
+    sheet.write_text(sheet.read_text().replace("title: Melasma", "title: Melasma (chloasma)"))
+    r = run(clinic, "check", "melasma")  # a draft whose sheet changed since: the same words everywhere
+    assert r.exit_code == 1 and r.output.startswith("melasma: checks failed; state: checks failed\n")
+    assert "  checks failed  " in run(clinic, "status").output
     run(clinic, "approve", "acne", "--reviewer", REVIEWER, "--yes")
     assert json.loads(run(clinic, "status", "--json").output)[0]["state"] == "approved (not yet published)"
 
@@ -145,6 +151,8 @@ def test_machine_text_that_fails_is_refused_by_the_cli_even_acknowledged(clinic)
     r = run(clinic, "approve", "acne", "--reviewer", REVIEWER, "--acknowledge", key, "--yes")
     assert r.exit_code == 5
     assert "machine text that fails its checks can never be approved, acknowledged or not" in r.output
+    r = run(clinic, "approve", "acne", "--reviewer", REVIEWER)  # refused before asking anything
+    assert r.exit_code == 5 and "cannot approve: checks failed" in r.output and "Do you confirm?" not in r.output
     assert not (clinic.signoffs / "acne.json").exists()
 
 
