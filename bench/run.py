@@ -7,14 +7,20 @@ Prints, from one run on a scratch copy of the project:
   2. cold build time for the starter sheets (no drafts, no cache)
   3. no-change rebuild time vs a bare `mkdocs build` of the same pages: ratio
   4. model calls made by the no-change rebuild (must be 0)
+  5. scale (bench/scale.py): a scratch clinic of 3, 100 and 300 handouts (the starters
+     copied under new ids, drafts reused, all approved); each command run as a user runs
+     it (`python -m handouts ...`), against a bare `mkdocs build` of the same site:
+     no-change rebuild, one handout changed and re-approved then rebuilt, `approve`,
+     `check` of the whole library, first publish with 1 and 2 PDF workers, peak memory
 
-Usage: python bench/run.py [--sheets acne eczema melasma] [--json]
+Usage: python bench/run.py [--only model|scale] [--sizes 3 100 300] [--sheets ...] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -23,6 +29,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 
 from handouts import pipeline, publish, signoff  # noqa: E402
 from handouts.drafts import load_draft  # noqa: E402
@@ -95,8 +102,44 @@ def bare_mkdocs_seconds(project) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sheets", nargs="+", default=["acne", "eczema", "melasma"])
+    ap.add_argument("--only", choices=["model", "scale"])
+    ap.add_argument("--sizes", nargs="+", type=int, default=[3, 100, 300])
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    if args.only != "scale":
+        model_section(args)
+    if args.only != "model":
+        scale_section(args)
+
+
+def scale_section(args) -> None:
+    import scale
+
+    say = (lambda *a: print(*a, file=sys.stderr)) if args.json else print
+    say(f"scale: scratch clinics of {', '.join(map(str, args.sizes))} handouts (load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    figures = scale.measure(tuple(args.sizes), log=say)
+    if args.json:
+        print(json.dumps({"scale": figures}, indent=2))
+        return
+    big = figures["sizes"][max(args.sizes)]
+    n = max(args.sizes)
+    for size, row in figures["sizes"].items():
+        print(f"no-change rebuild at {size:>3}:   {row['no_change_rebuild_seconds']:6.2f} s vs bare mkdocs "
+              f"{row['bare_mkdocs_seconds']:.2f} s: {row['no_change_ratio']:.2f}x  (target <= 1.0x)")
+    print(f"one changed + re-approved at {n}: {big['one_changed_rebuild_seconds']:6.2f} s: "
+          f"{big['one_changed_ratio']:.2f}x  (target <= 2.0x)")
+    print(f"approve at {n}:            {big['approve_seconds']:6.2f} s  (target <= 0.5 s)")
+    print(f"check of {n} handouts:     {big['check_library_seconds']:6.2f} s  (target <= 2 s)")
+    print(f"first publish of {n}:      {big['first_publish_2_worker_seconds']:6.2f} s with 2 PDF workers, "
+          f"{big['first_publish_1_worker_seconds']:.2f} s with 1: speed-up {big['parallel_pdf_speedup']:.2f}x")
+    print(f"peak memory of a build at {n}: {max(big['first_publish_peak_rss_mb'], big['one_changed_peak_rss_mb']):.0f} MB "
+          f"(largest process)")
+    print(f"load average: {figures['load_average_at_start']} at start, {figures['load_average_at_end']} at end "
+          f"({os.cpu_count()} cores)")
+
+
+def model_section(args) -> None:
 
     root = scratch_project(args.sheets)
     project, sheets = pipeline.load(root)

@@ -1,0 +1,201 @@
+"""A scratch clinic of N handouts for the scale benchmark (bench/run.py --scale).
+
+The three starter sheets are copied under new ids (acne, eczema, melasma, then
+acne-004, eczema-005, ...), each with its own title. Their model output is reused
+through the drafting cache (the committed provenance files), so drafting makes no
+model call; every handout is then checked and approved by a bench reviewer.
+The clinic has its own mkdocs.yml (the repository's), so `handouts build` and a
+bare `mkdocs build` read the very same config.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+STARTERS = ("acne", "eczema", "melasma")
+REVIEWER = "Bench Reviewer, MD"
+
+
+def handout_ids(n: int) -> list[str]:
+    return [STARTERS[i % 3] if i < 3 else f"{STARTERS[i % 3]}-{i + 1:03d}" for i in range(n)]
+
+
+def copy_sheet(root: Path, starter: str, new_id: str) -> None:
+    text = (REPO / "sources" / f"{starter}.yaml").read_text(encoding="utf-8")
+    if new_id != starter:
+        n = int(new_id.rsplit("-", 1)[1])
+        text = re.sub(r"(?m)^id: .*$", f"id: {new_id}", text, count=1)
+        text = re.sub(r"(?m)^title: (.*)$", lambda m: f"title: {m.group(1)} {n}", text, count=1)
+    (root / "sources" / f"{new_id}.yaml").write_text(text, encoding="utf-8")
+    # the model output cache: keyed by fact text, model, prompt and parameters, not by id
+    shutil.copy(REPO / "drafts" / f"{starter}.provenance.json", root / "drafts" / f"{new_id}.provenance.json")
+
+
+def make_skeleton(n: int, root: Path | None = None) -> Path:
+    """Sheets, site_config, mkdocs.yml and the drafting cache; nothing drafted yet.
+    An existing clinic grows to `n` handouts (the sheets it has are kept as they are)."""
+    root = Path(root or tempfile.mkdtemp(prefix=f"handouts-scale-{n}-"))
+    for sub in ("sources", "drafts"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    if not (root / "site_config").exists():
+        shutil.copytree(REPO / "site_config", root / "site_config")
+        shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")  # its hook is the shim builds write
+        clinic = root / "site_config" / "clinic.yaml"  # a public address: PDFs carry their QR code
+        clinic.write_text(re.sub(r'(?m)^  url: "".*$', '  url: "https://clinic.example.org/handouts/"',
+                                 clinic.read_text(encoding="utf-8")), encoding="utf-8")
+    for i, hid in enumerate(handout_ids(n)):
+        if not (root / "sources" / f"{hid}.yaml").exists():
+            copy_sheet(root, STARTERS[i % 3], hid)
+    return root
+
+
+def make_clinic(n: int, root: Path | None = None, *, model=None) -> Path:
+    """A clinic of `n` drafted, checked and approved handouts (no model call)."""
+    from handouts import pipeline
+    from handouts.service import Service
+    from handouts.signoff import State
+
+    root = make_skeleton(n, root)
+    project, sheets = pipeline.load(root)
+    drafter = pipeline.make_drafter(project, model, progress=False)
+    stats = pipeline.draft(project, sheets, drafter)
+    if stats.model_calls:
+        raise RuntimeError(f"the scale clinic made {stats.model_calls} model calls; the drafting cache missed")
+    reports = pipeline.check(project, sheets)
+    states = pipeline.statuses(project, sheets, reports)
+    svc = Service(project)
+    for sheet in sheets:
+        if states[sheet.id].state is State.AWAITING_REVIEW:
+            snap = svc.load(sheet.id)
+            svc.approve(sheet.id, REVIEWER, expected_content_sha256=snap.content_sha256,
+                        acknowledged=[f.key for f in snap.to_acknowledge()])
+        elif not states[sheet.id].is_publishable():
+            raise RuntimeError(f"{sheet.id}: {states[sheet.id].state.value}: {states[sheet.id].reason}")
+    return root
+
+
+if __name__ == "__main__":  # python bench/scale.py N [ROOT]: make a clinic to profile
+    import sys
+
+    sys.path.insert(0, str(REPO))
+    print(make_clinic(int(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else None))
+
+
+# -- the measurements (bench/run.py --scale) -------------------------------------------
+
+def _env(**extra) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(REPO), NO_MKDOCS_2_WARNING="1", **extra)
+    return env
+
+
+def run(args: list[str], root: Path, **env) -> tuple[float, int, int]:
+    """(wall seconds, peak RSS in KB of the largest process, exit code) of one command."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=root, env=_env(**env), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace").strip()
+    proc.stderr.close()
+    if proc.returncode not in (0, 1) and err:
+        print(f"    {' '.join(args[2:5])}: {err.splitlines()[-1]}", file=sys.stderr)
+    return seconds, usage.ru_maxrss, proc.returncode
+
+
+def handouts(root: Path, *args: str, **env) -> tuple[float, int, int]:
+    return run([sys.executable, "-m", "handouts", *args], root, **env)
+
+
+def bare_mkdocs(root: Path) -> float:
+    """A bare `mkdocs build` of the very docs folder the last build generated, same mkdocs.yml."""
+    out = Path(tempfile.mkdtemp(prefix="handouts-bench-bare-"))
+    try:
+        seconds, _, code = run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(out)], root)
+        if code:
+            raise RuntimeError(f"bare mkdocs build failed in {root} (exit {code})")
+        return seconds
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def median(values) -> float:
+    return statistics.median(values)
+
+
+def _ok(result: tuple[float, int, int], what: str) -> tuple[float, int]:
+    seconds, rss, code = result
+    if code not in (0,):
+        raise RuntimeError(f"{what} exited {code}")
+    return seconds, rss
+
+
+def _clean_release(root: Path) -> None:
+    """Forget every release and rendered PDF: the next build is a first publish."""
+    for path in (root / "site", root / "site.prev", root / ".handouts" / "pdf-cache",
+                 root / ".handouts" / "releases", root / ".handouts" / "docs"):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _change_one(root: Path, hid: str) -> str:
+    """A clinician edit of one fact of `hid` (its text back to the clinician's own words)."""
+    from handouts.config import load_project
+    from handouts.pipeline import read_draft
+
+    d = read_draft(load_project(root), hid)
+    fact = next(f for f in d.facts() if f.text != f.source)
+    return fact.fact_id, fact.source
+
+
+def measure(sizes=(3, 100, 300), repeat: int = 3, log=print) -> dict:
+    """Every scale figure, each against a bare `mkdocs build` of the same site in the same run."""
+    root = Path(tempfile.mkdtemp(prefix="handouts-scale-"))
+    figures: dict = {"load_average_at_start": round(os.getloadavg()[0], 2), "sizes": {}}
+    try:
+        for n in sizes:
+            t = time.perf_counter()
+            make_clinic(n, root)
+            log(f"  {n} handouts: clinic made in {time.perf_counter() - t:.0f} s")
+            row: dict = {}
+            if n == max(sizes):  # first publish: serial, then parallel PDF rendering
+                for workers in ("1", "2"):
+                    _clean_release(root)
+                    seconds, rss = _ok(handouts(root, "build", "--quiet", HANDOUTS_PDF_WORKERS=workers),
+                                       "first publish")
+                    row[f"first_publish_{workers}_worker_seconds"] = round(seconds, 2)
+                    row["first_publish_peak_rss_mb"] = round(rss / 1024, 1)
+                    log(f"  first publish with {workers} PDF worker(s): {seconds:.1f} s")
+                row["parallel_pdf_speedup"] = round(row["first_publish_1_worker_seconds"]
+                                                    / row["first_publish_2_worker_seconds"], 2)
+            else:
+                _ok(handouts(root, "build", "--quiet"), "build")
+            rebuild = median(_ok(handouts(root, "build", "--quiet"), "no-change rebuild")[0] for _ in range(repeat))
+            bare = median(bare_mkdocs(root) for _ in range(repeat))
+            row.update(no_change_rebuild_seconds=round(rebuild, 2), bare_mkdocs_seconds=round(bare, 2),
+                       no_change_ratio=round(rebuild / bare, 2))
+            log(f"  no-change rebuild {rebuild:.2f} s, bare mkdocs {bare:.2f} s: ratio {rebuild / bare:.2f}")
+            if n == max(sizes):
+                hid = handout_ids(n)[n // 2]
+                fact_id, text = _change_one(root, hid)
+                _ok(handouts(root, "edit", hid, fact_id, text, "--reviewer", REVIEWER), "edit")
+                approve = _ok(handouts(root, "approve", hid, "--reviewer", REVIEWER, "--yes"), "approve")[0]
+                seconds, rss = _ok(handouts(root, "build", "--quiet"), "one-changed rebuild")
+                check = handouts(root, "check")[0]  # exits 1 when a handout has failing checks
+                row.update(one_changed_rebuild_seconds=round(seconds, 2),
+                           one_changed_ratio=round(seconds / bare, 2), one_changed_peak_rss_mb=round(rss / 1024, 1),
+                           approve_seconds=round(approve, 2), check_library_seconds=round(check, 2))
+                log(f"  one handout changed and re-approved: approve {approve:.2f} s, rebuild {seconds:.2f} s "
+                    f"(ratio {seconds / bare:.2f}); check of the library {check:.2f} s")
+            figures["sizes"][n] = row
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    figures["load_average_at_end"] = round(os.getloadavg()[0], 2)
+    return figures
