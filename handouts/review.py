@@ -245,9 +245,19 @@ def handout_view(project, svc: Service, handout_id: str) -> dict:
         "content_sha256": snap.content_sha256,
         "can_approve": can_approve, "can_reject": draft is not None and st.state is not State.RETIRED,
         "can_edit": draft is not None and st.state is not State.RETIRED,
+        "approval_acks": _approval_acks(project, handout_id, st.approval),
         "history": [audit.format_event(e) for e in audit.history(project, handout_id)],
         "meaning": signoff.MEANING,
     }
+
+
+def _approval_acks(project, handout_id: str, approval) -> list[dict]:
+    """The findings the signer of the current approval acknowledged (from the signed record)."""
+    if approval is None:
+        return []
+    rec = next((r for r in signoff.records(project, handout_id)
+                if r.get("record_sha256") == approval.record_sha256), None)
+    return [a for a in (rec or {}).get("acknowledgements") or [] if isinstance(a, dict)]
 
 
 def queue_view(project, svc: Service) -> list[dict]:

@@ -669,6 +669,7 @@ def test_browser_clinician_edit_with_findings_acknowledged_then_approved_and_in_
     assert "acknowledged by Dana Reyes, MD, FAAD at " in shown
     assert "'itchy' (a symptom), which your fact does not say" in shown
     assert "acknowledged by Dana Reyes, MD, FAAD" in page.text_content("#history")
+    assert "'itchy' (a symptom), which your fact does not say" in page.text_content("#approval-acks")
 
 
 @pytest.mark.browser
