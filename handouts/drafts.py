@@ -455,14 +455,14 @@ def load_draft(drafts_dir: Path, handout_id: str) -> Draft | None:
         if not isinstance(sections, list):
             raise fail("sections", "expected a list of sections")
         out = []
-        for i, s in enumerate(sections):
+        for i, s in enumerate(sections, start=1):  # positions count from 1, as fact ids do
             if not isinstance(s, dict) or not isinstance(s.get("facts"), list):
                 raise fail(f"sections[{i}]", "expected a mapping with key, heading and a list of facts")
             for k in ("key", "heading"):
                 if k not in s:
                     raise fail(f"sections[{i}].{k}", f"missing; re-run `handouts draft {handout_id}`")
             try:
-                facts = [_fact_from(f, f"sections[{i}].facts[{j}]") for j, f in enumerate(s["facts"])]
+                facts = [_fact_from(f, f"sections[{i}].facts[{j}]") for j, f in enumerate(s["facts"], start=1)]
             except ValueError as exc:
                 where, _, why = str(exc).partition(": ")
                 raise fail(where, why) from None
@@ -499,7 +499,7 @@ def load_draft(drafts_dir: Path, handout_id: str) -> Draft | None:
 
 
 def _nodes_by_path(root) -> dict[str, object]:
-    """Field path ('sections[0].facts[1].text') -> YAML node, for located messages."""
+    """Field path ('sections[1].facts[2].text', counted from 1) -> YAML node, for located messages."""
     import yaml as _yaml
 
     from handouts.yamlsafe import TOP, join
@@ -509,7 +509,7 @@ def _nodes_by_path(root) -> dict[str, object]:
     def walk(node, path: str) -> None:
         out[path] = node
         if isinstance(node, _yaml.SequenceNode):
-            for i, item in enumerate(node.value):
+            for i, item in enumerate(node.value, start=1):
                 walk(item, f"{path}[{i}]")
         elif isinstance(node, _yaml.MappingNode):
             for key, value in node.value:

@@ -101,8 +101,8 @@ def context_problems(project: Project, sheets: list[Sheet]) -> list[str]:
     problems = []
     for sheet in sheets:
         where = {sheet.summary.id: "summary"}
-        for i, section in enumerate(sheet.sections):
-            where.update({f.id: f"sections[{i}].facts[{j}]" for j, f in enumerate(section.facts)})
+        for i, section in enumerate(sheet.sections, start=1):
+            where.update({f.id: f"sections[{i}].facts[{j}]" for j, f in enumerate(section.facts, start=1)})
         for fact in sheet.facts():
             ok, tokens = fits_context(rewrite_messages(fact.text), params)
             if not ok:

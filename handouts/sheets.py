@@ -3,7 +3,7 @@
 The sheet format is a contract with clinicians; it is documented in the README.
 Every problem in every sheet is collected and reported at once, each as one line:
 
-    sources/acne.yaml:14:7: sections[2].facts[0]: expected text, got a list
+    sources/acne.yaml:14:7: sections[3].facts[1]: expected text, got a list
 """
 
 from __future__ import annotations
@@ -353,7 +353,7 @@ class _SheetReader:
             self.error(node, path, f"expected at least one {what.rstrip('s')}, got an empty list")
             return None
         items = []
-        for i, item in enumerate(node.value):
+        for i, item in enumerate(node.value, start=1):  # counted from 1, like fact ids
             value = self.text(item, f"{path}[{i}]", single_line)
             items.append((value, item))
         return items if all(v is not None for v, _ in items) else None
@@ -413,7 +413,7 @@ class _SheetReader:
         sections: list[Section] = []
         first_line: dict[str, int] = {}
         ok = True
-        for i, item in enumerate(node.value):
+        for i, item in enumerate(node.value, start=1):  # sections[1] is the first, as treatment.1 is
             section = self.section(item, f"sections[{i}]", title, first_line)
             ok = ok and section is not None
             if section is not None:

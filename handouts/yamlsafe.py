@@ -49,7 +49,7 @@ def at(display: str, node_or_mark, path: str, message: str) -> str:
 
 
 def join(parent: str, key: object) -> str:
-    """Field path of `key` in the mapping at `parent`: `sections[0].facts`."""
+    """Field path of `key` in the mapping at `parent`: `sections[1].facts` (lists count from 1)."""
     return str(key) if parent == TOP else f"{parent}.{key}"
 
 
@@ -241,7 +241,7 @@ def _reader_problem(display: str, text: str, exc: yaml.reader.ReaderError) -> st
 
 def _check_keys(node: yaml.Node, path: str, display: str, problems: list[str]) -> None:
     if isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
+        for i, item in enumerate(node.value, start=1):  # counted from 1, like fact ids
             _check_keys(item, f"{path}[{i}]", display, problems)
     elif isinstance(node, yaml.MappingNode):
         first_line: dict[str, int] = {}
@@ -264,7 +264,7 @@ def _check_keys(node: yaml.Node, path: str, display: str, problems: list[str]) -
 def _index_paths(node: yaml.Node, path: str, paths: dict[int, str]) -> None:
     paths[id(node)] = path
     if isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
+        for i, item in enumerate(node.value, start=1):
             _index_paths(item, f"{path}[{i}]", paths)
     elif isinstance(node, yaml.MappingNode):
         for key, value in node.value:

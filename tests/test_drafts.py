@@ -69,7 +69,7 @@ def _draft_text(**replace) -> str:
     ("", "drafts/acne.yaml:1:1: (file): the draft is empty; re-run `handouts draft acne`"),
     (_draft_text(**{"title: Acne\n": ""}), "drafts/acne.yaml:4:1: title: missing; re-run `handouts draft acne`"),
     (_draft_text(**{"text: Put adapalene 0.1% gel on once a day at night.": "text: [one, two]"}),
-     "drafts/acne.yaml:28:5: sections[1].facts[0]: expected a mapping with a text `text:`"),
+     "drafts/acne.yaml:28:5: sections[2].facts[1]: expected a mapping with a text `text:`"),
     (_draft_text(**{"review_interval_months: 24": "review_interval_months: soon"}),
      "drafts/acne.yaml:9:25: review_interval_months: expected a whole number of months"),
 ], ids=["duplicate key", "alias", "alias bomb", "deep nesting", "a list", "empty", "missing field",

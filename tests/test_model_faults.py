@@ -215,7 +215,7 @@ def test_a_fact_too_long_for_the_context_is_a_sheet_error_found_before_drafting(
     r = run("build", "--quiet", cwd=tiny)  # the bundled model is never loaded
     assert r.returncode == 3, r.stderr
     [line] = [ln for ln in r.stderr.splitlines() if "too long" in ln]
-    assert line.startswith("sources/hives.yaml:19:9: sections[3].facts[1]: too long for the model's context (about ")
+    assert line.startswith("sources/hives.yaml:19:9: sections[4].facts[2]: too long for the model's context (about ")
     assert line.endswith("model.n_ctx is 1024); split it into shorter facts, one idea each")
     assert not (tiny / "drafts").exists()
 

@@ -148,44 +148,44 @@ def test_the_hash_changes_with_any_byte(tmp_path):
         "write the value out in full"], id="anchor"),
     pytest.param(edited(("  - key: skin_of_color", "  - key: skin-of-color")), [
         "sources/acne.yaml:5:3: sections: missing required section skin_of_color; add one with key: skin_of_color",
-        f"sources/acne.yaml:8:10: sections[1].key: unknown section key skin-of-color; did you mean skin_of_color? "
+        f"sources/acne.yaml:8:10: sections[2].key: unknown section key skin-of-color; did you mean skin_of_color? "
         f"use one of {ALL_KEYS}",
     ], id="unknown-section-key"),
     pytest.param(edited(("  - key: treatment", "  - key: about")), [
         "sources/acne.yaml:5:3: sections: missing required section treatment; add one with key: treatment",
-        "sources/acne.yaml:11:10: sections[2].key: section about appears twice, at line 5 and line 11; "
+        "sources/acne.yaml:11:10: sections[3].key: section about appears twice, at line 5 and line 11; "
         "merge them into one",
     ], id="duplicate-section"),
     pytest.param(edited(("  - key: self_care\n    facts:\n      - Wash twice daily with a gentle cleanser.\n", "")), [
         "sources/acne.yaml:5:3: sections: missing required section self_care; add one with key: self_care"],
         id="missing-required-section"),
     pytest.param(edited(("    facts:\n      - Acne affects most teenagers.", "    facts: []")), [
-        "sources/acne.yaml:6:12: sections[0].facts: expected at least one fact, got an empty list"],
+        "sources/acne.yaml:6:12: sections[1].facts: expected at least one fact, got an empty list"],
         id="empty-facts"),
     pytest.param(edited(("    facts:\n      - Acne affects most teenagers.", "    facts: Acne affects most teenagers.")), [
-        "sources/acne.yaml:6:12: sections[0].facts: expected a list of facts, got text"], id="facts-not-a-list"),
+        "sources/acne.yaml:6:12: sections[1].facts: expected a list of facts, got text"], id="facts-not-a-list"),
     pytest.param(edited(("    facts:\n      - Acne affects most teenagers.", "")), [
-        "sources/acne.yaml:5:5: sections[0]: missing required field facts"], id="section-without-facts"),
+        "sources/acne.yaml:5:5: sections[1]: missing required field facts"], id="section-without-facts"),
     pytest.param(edited(("    facts:\n      - Acne affects most teenagers.", "    fact:\n      - Acne affects most.")), [
-        "sources/acne.yaml:5:5: sections[0]: missing required field facts",
-        "sources/acne.yaml:6:5: sections[0].fact: unknown field; did you mean facts? allowed fields are key, "
+        "sources/acne.yaml:5:5: sections[1]: missing required field facts",
+        "sources/acne.yaml:6:5: sections[1].fact: unknown field; did you mean facts? allowed fields are key, "
         "heading, facts",
     ], id="misspelt-facts"),
     pytest.param(edited(("  - key: about\n    facts:\n      - Acne affects most teenagers.\n", "  - about\n")), [
         "sources/acne.yaml:5:3: sections: missing required section about; add one with key: about",
-        "sources/acne.yaml:5:5: sections[0]: expected a mapping with key: and facts:, got text",
+        "sources/acne.yaml:5:5: sections[1]: expected a mapping with key: and facts:, got text",
     ], id="section-not-a-mapping"),
     pytest.param(edited(("sections:\n  - key: about", "sections:\n  key: about\nx:\n  - key: about")), [
         "sources/acne.yaml:5:3: sections: expected a list of sections, got a mapping",
         f"sources/acne.yaml:6:1: x: unknown field; allowed fields are {FIELDS}",
     ], id="sections-not-a-list"),
     pytest.param(edited(("      - Acne affects most teenagers.", "      - [Acne, teenagers]")), [
-        "sources/acne.yaml:7:9: sections[0].facts[0]: expected text, got a list"], id="fact-is-a-list"),
+        "sources/acne.yaml:7:9: sections[1].facts[1]: expected text, got a list"], id="fact-is-a-list"),
     pytest.param(edited(("      - Acne affects most teenagers.", "      - Apply: twice daily")), [
-        "sources/acne.yaml:7:9: sections[0].facts[0]: expected text, got a mapping (a colon followed by a space "
+        "sources/acne.yaml:7:9: sections[1].facts[1]: expected text, got a mapping (a colon followed by a space "
         "starts a mapping; put the text in quotes)"], id="fact-is-a-mapping"),
     pytest.param(edited(("      - Acne affects most teenagers.", "      -")), [
-        "sources/acne.yaml:7:8: sections[0].facts[0]: expected text, got nothing"], id="fact-is-empty"),
+        "sources/acne.yaml:7:8: sections[1].facts[1]: expected text, got nothing"], id="fact-is-empty"),
     pytest.param(edited(("summary: Acne is a disorder of the pilosebaceous unit.", 'summary: "   "')), [
         "sources/acne.yaml:3:10: summary: expected text, got empty text"], id="whitespace-only"),
     pytest.param(edited(("references:\n  - Reynolds RV, et al. J Am Acad Dermatol. 2024;90(5):1006.e1-1006.e30.",
@@ -231,7 +231,7 @@ def test_review_interval_must_be_whole_months_from_1_to_120(tmp_path, written, s
 def test_yaml_1_1_surprises_in_text_fields_must_be_quoted(tmp_path, written, reads):
     content = edited(("      - Acne affects most teenagers.", f"      - {written}"))
     assert problems(tmp_path, content) == [
-        f'sources/acne.yaml:7:9: sections[0].facts[0]: expected text, but YAML reads {written} as {reads}; '
+        f'sources/acne.yaml:7:9: sections[1].facts[1]: expected text, but YAML reads {written} as {reads}; '
         f'put it in quotes: "{written}"'
     ]
 
@@ -239,9 +239,9 @@ def test_yaml_1_1_surprises_in_text_fields_must_be_quoted(tmp_path, written, rea
 @pytest.mark.parametrize("old, new, expected", [
     ("title: Acne", "title: yes", "2:8: title"),
     ("summary: Acne is a disorder of the pilosebaceous unit.", "summary: yes", "3:10: summary"),
-    ("  - key: about", "  - key: yes", "5:10: sections[0].key"),
-    ("  - Reynolds RV, et al. J Am Acad Dermatol. 2024;90(5):1006.e1-1006.e30.", "  - yes", "22:5: references[0]"),
-    ("summary:", "also_called: [yes]\nsummary:", "3:15: also_called[0]"),
+    ("  - key: about", "  - key: yes", "5:10: sections[1].key"),
+    ("  - Reynolds RV, et al. J Am Acad Dermatol. 2024;90(5):1006.e1-1006.e30.", "  - yes", "22:5: references[1]"),
+    ("summary:", "also_called: [yes]\nsummary:", "3:15: also_called[1]"),
 ])
 def test_surprises_are_caught_in_every_text_field(tmp_path, old, new, expected):
     assert f'sources/acne.yaml:{expected}: expected text, but YAML reads yes as true; put it in quotes: "yes"' \
@@ -251,7 +251,7 @@ def test_surprises_are_caught_in_every_text_field(tmp_path, old, new, expected):
 def test_a_heading_is_text_too(tmp_path):
     content = edited(("  - key: treatment\n", "  - key: treatment\n    heading: off\n"))
     assert problems(tmp_path, content) == [
-        'sources/acne.yaml:12:14: sections[2].heading: expected text, but YAML reads off as false; '
+        'sources/acne.yaml:12:14: sections[3].heading: expected text, but YAML reads off as false; '
         'put it in quotes: "off"'
     ]
 
@@ -267,7 +267,7 @@ def test_a_heading_is_text_too(tmp_path):
 def test_invisible_characters_are_reported_where_they_are(tmp_path, char, name):
     content = edited(("      - Acne affects most teenagers.", f"      - Acne affects{char} most teenagers."))
     assert problems(tmp_path, content) == [
-        f"sources/acne.yaml:7:21: sections[0].facts[0]: contains the invisible character {name}; delete it"
+        f"sources/acne.yaml:7:21: sections[1].facts[1]: contains the invisible character {name}; delete it"
     ]
 
 
@@ -310,9 +310,9 @@ def test_a_sheet_with_several_problems_lists_them_all_in_line_order(tmp_path):
         "like atopic-dermatitis",
         f"sources/acne.yaml:3:1: status: unknown field; allowed fields are {FIELDS}",
         "sources/acne.yaml:6:3: sections: missing required section self_care; add one with key: self_care",
-        'sources/acne.yaml:8:9: sections[0].facts[0]: expected text, but YAML reads no as false; '
+        'sources/acne.yaml:8:9: sections[1].facts[1]: expected text, but YAML reads no as false; '
         'put it in quotes: "no"',
-        'sources/acne.yaml:18:9: sections[3].facts[0]: expected text, but YAML reads 1:30 as the number 90; '
+        'sources/acne.yaml:18:9: sections[4].facts[1]: expected text, but YAML reads 1:30 as the number 90; '
         'put it in quotes: "1:30"',
     ]
 
@@ -328,9 +328,9 @@ def test_the_bad_fixture_sheet_reports_every_problem():
         "sources/many_problems.yaml:7:3: sections: missing required section self_care; add one with key: self_care",
         "sources/many_problems.yaml:7:3: sections: missing required section when_to_get_help; "
         "add one with key: when_to_get_help",
-        "sources/many_problems.yaml:9:9: sections[0].facts[0]: expected text, got a list",
-        "sources/many_problems.yaml:11:12: sections[1].facts: expected at least one fact, got an empty list",
-        f"sources/many_problems.yaml:12:10: sections[2].key: unknown section key dosage; use one of {ALL_KEYS}",
+        "sources/many_problems.yaml:9:9: sections[1].facts[1]: expected text, got a list",
+        "sources/many_problems.yaml:11:12: sections[2].facts: expected at least one fact, got an empty list",
+        f"sources/many_problems.yaml:12:10: sections[3].key: unknown section key dosage; use one of {ALL_KEYS}",
         "sources/many_problems.yaml:20:8: glossary.pore: expected text, got nothing",
         f"sources/many_problems.yaml:21:1: reviewed_by: unknown field; did you mean review? "
         f"allowed fields are {FIELDS}",
@@ -451,7 +451,7 @@ def test_a_comment_after_plain_text_would_cut_the_text(tmp_path):
     content = edited(("      - Adapalene 0.1% gel is applied at night.",
                       "      - Adapalene 0.1% gel is applied at night #1 choice."))
     assert problems(tmp_path, content) == [
-        'sources/acne.yaml:14:48: sections[2].facts[1]: the text stops at " #", which starts a YAML comment; '
+        'sources/acne.yaml:14:48: sections[3].facts[2]: the text stops at " #", which starts a YAML comment; '
         'put the whole text in quotes, or move the comment to its own line'
     ]
 

@@ -94,7 +94,7 @@ def test_duplicate_keys_name_both_lines(tmp_path):
 def test_nested_duplicate_keys_have_their_field_path(tmp_path):
     path = write(tmp_path, "sections:\n  - key: about\n    facts: [a]\n    key: causes\n")
     assert problems(path) == [
-        "x.yaml:4:5: sections[0].key: duplicate key; first at line 2, again at line 4; keep only one"
+        "x.yaml:4:5: sections[1].key: duplicate key; first at line 2, again at line 4; keep only one"
     ]
 
 
