@@ -151,7 +151,7 @@ def load(project) -> list[Reviewer]:
     out: list[Reviewer] = []
     seen_ids: dict[str, int] = {}
     seen_keys: dict[str, int] = {}
-    for i, (item, node) in enumerate(zip(items, getattr(value_node, "value", []))):
+    for i, (item, node) in enumerate(zip(items, getattr(value_node, "value", [])), start=1):  # from 1, as elsewhere
         where = f"reviewers[{i}]"
         if not isinstance(item, dict):
             problems.append(at(LIST_NAME, node, where, "expected a mapping with id, name, credentials, key"))

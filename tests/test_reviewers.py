@@ -45,23 +45,23 @@ def test_no_list_means_no_reviewers_and_signing_says_how_to_add_one(tmp_path):
 
 
 @pytest.mark.parametrize("text, problem", [
-    ("reviewers:\n  - id: a\n    id: b\n", "signoffs/reviewers.yaml:3:5: reviewers[0].id: duplicate key; first at "
+    ("reviewers:\n  - id: a\n    id: b\n", "signoffs/reviewers.yaml:3:5: reviewers[1].id: duplicate key; first at "
                                           "line 2, again at line 3; keep only one"),
     ("reviewers: &x\n  - *x\n", "signoffs/reviewers.yaml:1:12: reviewers: anchors (&x) and their aliases are not "
                                 "allowed; write the value out in full"),
     ("people: []\n", "signoffs/reviewers.yaml:1:1: (top): expected only `reviewers:`, a list; unknown field 'people'"),
     ("reviewers:\n  - id: Dana\n    name: Dana Reyes\n    credentials: MD\n    key: {key}\n",
-     "signoffs/reviewers.yaml:2:9: reviewers[0].id: expected lowercase letters, digits and hyphens, e.g. dana-reyes"),
+     "signoffs/reviewers.yaml:2:9: reviewers[1].id: expected lowercase letters, digits and hyphens, e.g. dana-reyes"),
     ("reviewers:\n  - id: dana\n    name: D\u0430na Reyes\n    credentials: MD\n    key: {key}\n",
-     "signoffs/reviewers.yaml:3:11: reviewers[0].name: name: mixes alphabets in the word 'Dаna' (Cyrillic and "
+     "signoffs/reviewers.yaml:3:11: reviewers[1].name: name: mixes alphabets in the word 'Dаna' (Cyrillic and "
      "Latin): 'а' (CYRILLIC SMALL LETTER A) only looks like a letter of the rest; retype it"),
     ("reviewers:\n  - id: dana\n    name: Dana Reyes\n    credentials: MD\n    key: ssh-ed25519 AAAAbroken\n",
-     "signoffs/reviewers.yaml:5:10: reviewers[0].key: the key's base64 part is damaged"),
+     "signoffs/reviewers.yaml:5:10: reviewers[1].key: the key's base64 part is damaged"),
     ("reviewers:\n  - id: dana\n    name: Dana Reyes\n    credentials: MD\n    key: {key}\n"
      "  - id: sam\n    name: Sam Okafor\n    credentials: MD\n    key: {key}\n",
-     "signoffs/reviewers.yaml:9:10: reviewers[1].key: the same key as reviewers[0]; each reviewer needs their own"),
+     "signoffs/reviewers.yaml:9:10: reviewers[2].key: the same key as reviewers[1]; each reviewer needs their own"),
     ("reviewers:\n  - id: dana\n    name: Dana Reyes\n    credentials: MD\n", "signoffs/reviewers.yaml:2:5: "
-                                                                               "reviewers[0].key: missing, or not text"),
+                                                                               "reviewers[1].key: missing, or not text"),
 ])
 def test_a_bad_list_is_a_clean_input_error(tmp_path, text, problem):
     p = _write(tmp_path, text.replace("{key}", public_key("dana-reyes")))
