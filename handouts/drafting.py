@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from handouts import checks
+from handouts import checks, fluency
 from handouts.exceptions import ModelError
 from handouts.drafts import (
     Candidate,
@@ -209,6 +209,18 @@ class Drafter:
             self._model_sha = self.model.sha256
         return self._model_sha
 
+    def _check_fluency(self, fact: Fact, candidates: list[Candidate]) -> None:
+        """Drop any accepted candidate that reads clearly less fluently than its fact, by the
+        model's log-probability per token (handouts/fluency.py). A backend that cannot score
+        leaves the candidates as they are and says so in each candidate's provenance."""
+        for c in candidates:
+            if c.accepted:
+                f = fluency.judge(self.model, fact.text, c.text)
+                c.fluency = f.note
+                if not f.ok:
+                    c.accepted = False
+                    c.reasons.append(f.finding().message)
+
     def is_current(self, sheet: Sheet, old_draft: Draft | None, old_prov: Provenance | None) -> bool:
         """The draft was made from this sheet, prompt and parameters: only the model could differ."""
         if old_draft is None or old_prov is None or old_draft.sheet_sha256 != sheet.sha256:
@@ -336,6 +348,7 @@ class Drafter:
                 repairs[id(c)] = on_top
             candidates.append(c)
 
+        self._check_fluency(fact, candidates)
         best = choose(fact.text, candidates)
         source_grade = _grade(fact.text)
         if best is None or (best.kind != "model" and (best.grade, len(best.text)) >= (source_grade, len(fact.text))

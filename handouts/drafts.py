@@ -169,6 +169,7 @@ class Candidate:
     tokens: int = 0
     seconds: float = 0.0
     rules: list[str] = field(default_factory=list)
+    fluency: str = ""  # the fluency score against the fact, or why it was not scored (fluency.py)
 
     GENERATION = ("seed", "temperature", "output", "finish_reason", "tokens", "seconds")
 
@@ -183,6 +184,8 @@ class Candidate:
         else:
             d["rules"] = list(self.rules)
         d.update(text=self.text, accepted=self.accepted, reasons=list(self.reasons), grade=self.grade)
+        if self.fluency:
+            d["fluency"] = self.fluency
         return d
 
     @classmethod
@@ -192,7 +195,8 @@ class Candidate:
                    reasons=[str(r) for r in d.get("reasons") or []], grade=d.get("grade"),
                    output=str(d.get("output", "")), seed=d.get("seed"), temperature=d.get("temperature"),
                    finish_reason=str(d.get("finish_reason", "")), tokens=int(d.get("tokens") or 0),
-                   seconds=float(d.get("seconds") or 0.0), rules=[str(r) for r in d.get("rules") or []])
+                   seconds=float(d.get("seconds") or 0.0), rules=[str(r) for r in d.get("rules") or []],
+                   fluency=str(d.get("fluency", "")))
 
 
 @dataclass

@@ -78,6 +78,16 @@ class Model:
     def _generate(self, messages: list[dict], params: Params) -> Generation:
         raise NotImplementedError
 
+    def score_text(self, text: str) -> float | None:
+        """Mean log-probability per token of `text` under this model (natural log, so
+        higher reads more fluently), or None if this backend cannot score text."""
+        return None
+
+    def generate_constrained(self, messages: list[dict], params: Params, grammar: str) -> Generation | None:
+        """A generation restricted to a llama.cpp GBNF `grammar`, or None if this backend
+        cannot constrain generation."""
+        return None
+
     def close(self) -> None:
         pass
 
@@ -135,6 +145,7 @@ class LlamaCppModel(Model):
         self._cache_dir = cache_dir
         self._sha256: str | None = None
         self._llm = None
+        self._scorer = None  # a second context, for score_text, loaded on first use
         if not self.path.exists():
             raise ModelError(f"model file not found: {self.path}; check model.path in site_config/clinic.yaml")
         if not self.path.is_file():
@@ -176,7 +187,31 @@ class LlamaCppModel(Model):
                 raise ModelError(f"could not load model {self.path}: the file is corrupt or unsupported ({exc})")
         return self._llm
 
-    def _generate(self, messages: list[dict], params: Params) -> Generation:
+    def score_text(self, text: str) -> float | None:
+        """Deterministic: one forward pass of a second, scoring-only context (all logits kept)."""
+        import numpy as np
+
+        if self._scorer is None:
+            from llama_cpp import Llama
+
+            self._scorer = Llama(model_path=str(self.path), n_ctx=512, n_threads=self.threads, n_batch=512,
+                                 logits_all=True, seed=0, verbose=False)
+        llm = self._scorer
+        tokens = llm.tokenize(text.strip().encode("utf-8"), add_bos=True)[:512]
+        if len(tokens) < 2:
+            return None
+        llm.reset()
+        llm.eval(tokens)
+        logits = np.asarray(llm.scores[: len(tokens) - 1], dtype=np.float64)
+        top = logits.max(axis=1, keepdims=True)
+        logp = logits - top - np.log(np.exp(logits - top).sum(axis=1, keepdims=True))
+        return float(logp[np.arange(len(tokens) - 1), tokens[1:]].mean())
+
+    def generate_constrained(self, messages: list[dict], params: Params, grammar: str) -> Generation | None:
+        self.calls += 1
+        return self._generate(messages, params, grammar=grammar)
+
+    def _generate(self, messages: list[dict], params: Params, grammar: str | None = None) -> Generation:
         if params.n_ctx != self.n_ctx:
             raise ModelError(f"n_ctx mismatch: model loaded with {self.n_ctx}, call asked for {params.n_ctx}")
         llm = self._load()
@@ -196,6 +231,7 @@ class LlamaCppModel(Model):
                 max_tokens=params.max_tokens,
                 seed=params.seed,
                 stream=True,
+                **({"grammar": _gbnf(grammar)} if grammar else {}),
             )
             for chunk in stream:
                 choice = chunk["choices"][0]
@@ -233,6 +269,18 @@ class LlamaCppModel(Model):
         if self._llm is not None:
             self._llm.close()
             self._llm = None
+        if self._scorer is not None:
+            self._scorer.close()
+            self._scorer = None
+
+
+def _gbnf(grammar: str):
+    from llama_cpp import LlamaGrammar
+
+    try:
+        return LlamaGrammar.from_string(grammar, verbose=False)
+    except (ValueError, RuntimeError) as exc:
+        raise ModelError(f"the generation grammar does not parse: {exc}")
 
 
 # -- OpenAI-compatible server ------------------------------------------------------
@@ -387,11 +435,16 @@ class ScriptedModel(Model):
     For tests of adversarial output only: never a default.
     """
 
-    def __init__(self, replies: Iterable[str | Generation] | None = None, *, respond=None, id: str = "scripted"):
+    def __init__(self, replies: Iterable[str | Generation] | None = None, *, respond=None, id: str = "scripted",
+                 score=None):
         self.replies = list(replies or [])
         self.respond = respond
         self.id = id
         self.requests: list[tuple[list[dict], Params]] = []
+        self.score = score  # optional text -> mean log-probability per token, for fluency tests
+
+    def score_text(self, text: str) -> float | None:
+        return None if self.score is None else self.score(text)
 
     @property
     def sha256(self) -> str:
