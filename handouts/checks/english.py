@@ -111,8 +111,13 @@ def _verbless(text: str) -> list[str]:
 
 
 def _doubled(text: str) -> list[str]:
-    words = _words(text)
-    return [f"{a} {b}" for a, b in zip(words, words[1:]) if a == b and a.isalpha()]
+    """The same word twice in a row inside one clause ("hair hair roots"); across a full
+    stop or a comma it is a new start ("... methotrexate. Methotrexate needs ...")."""
+    out = []
+    for part in re.split(r"[.;:!?,()]", text):
+        words = _words(part)
+        out += [f"{a} {b}" for a, b in zip(words, words[1:]) if a == b and a.isalpha()]
+    return out
 
 
 def _wants_an(word: str) -> bool | None:

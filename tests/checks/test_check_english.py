@@ -51,6 +51,11 @@ def test_doubled_word(candidate, word):
     assert english.check("Small bumps are common.", candidate) == [f"repeats a word: '{word}'"]
 
 
+def test_a_word_repeated_across_a_sentence_break_is_not_doubled():
+    assert english.check("Doctors may prescribe methotrexate, which needs regular blood tests.",
+                         "Doctors may prescribe methotrexate. Methotrexate needs regular blood tests.") == []
+
+
 @pytest.mark.parametrize("candidate,bad", [
     ("Azelaic acid is an another choice to hydroquinone.", "an another"),
     ("Basal cell carcinoma is an a common skin cancer.", "an a"),
