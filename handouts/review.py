@@ -94,12 +94,12 @@ def word_diff(old: str, new: str) -> tuple[list[tuple[str, str]], list[tuple[str
     return left, right
 
 
-def show_diff(segments) -> Markup:
-    """Escaped words, deletions in <del>, insertions in <ins>."""
+def show_diff(segments, hard_words=()) -> Markup:
+    """Escaped words, deletions in <del>, insertions in <ins>, hard words in <mark class="hard">."""
     tag = {"del": "del", "ins": "ins"}
     out = []
     for kind, words in segments:
-        text = str(escape(words))
+        text = str(mark_hard(words, hard_words))
         out.append(f"<{tag[kind]}>{text}</{tag[kind]}>" if kind in tag else text)
     return Markup(" ".join(out))
 

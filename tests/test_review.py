@@ -129,7 +129,8 @@ def test_handout_page_shows_each_fact_with_a_word_diff_its_origin_and_candidates
             '<ul><li>changes the frequency &#39;once daily&#39; to &#39;twice a day&#39;</li></ul>') in body
     assert "passed the checks; this is the text the patient reads" in body
     assert "<strong>Note:</strong> hard word: follicles" in body and "grade 6.4 is above 6" in body
-    assert '<span class="hard">follicles</span>' in body
+    assert '<span class="hard">follicles</span>' in body  # listed, and marked where it is used:
+    assert '<ins>hair <mark class="hard">follicles</mark> and oil glands.</ins>' in body
     assert "Flesch-Kincaid 5.8</strong>" in body and "SMOG 7.1" in body
     assert "Never approved before." in body
 
