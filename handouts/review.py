@@ -1,10 +1,15 @@
 """The review page: `handouts review` serves a local page for clinicians on 127.0.0.1 only.
 
-It lists the handouts awaiting review. For each handout it shows the clinician's
-facts and the draft sentences side by side (each sentence linked to its fact),
-the check findings in place, a diff against the last approved version, and forms
-to approve (printed name and credentials, then an explicit confirmation of the
-meaning), to request changes (a reason) and to correct a sentence.
+It lists every handout with its state (the words `status` uses). For each handout
+it shows everything that is signed, and per fact the truth about its text: the
+clinician's fact beside the patient text with a word diff (deletions and
+insertions marked), how the text was made (its origin), each candidate with its
+verdict and every finding in the clinician's words. A clinician may write a fact's
+text; it is checked, and saved once each finding is ticked as acknowledged.
+"Changes since the last approval" lists only what changed, marked within the line.
+Forms approve (each finding on clinician-written text acknowledged, printed name
+and credentials, the meaning confirmed; bound to the hash of the text shown) and
+request changes.
 
 The page is the reviewer's alone. The server makes a random access token when it
 starts and prints a link carrying it (http://127.0.0.1:PORT/?token=..., as Jupyter
