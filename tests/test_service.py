@@ -190,3 +190,25 @@ def test_a_hand_edit_shows_as_a_clinician_edit_and_is_logged_once_before_an_acti
     assert [e["event"] for e in audit.events(clinic)] == ["edit", "approve"]
     assert audit.events(clinic)[1]["record"]["signs_for_edits"] == [1]  # ... until a listed reviewer signs for it
     assert audit.verify(clinic) == []
+
+
+@pytest.mark.parametrize("state, reason, flag, approved, published, word", [
+    ("DRAFTED", "no draft yet; run `handouts draft acne`", "", False, False, "no draft yet"),
+    ("DRAFTED", "sources/acne.yaml changed since the draft was made", "", False, False, "checks failed"),
+    ("CHECKS_FAILED", "treatment.3 (model rewrite): ...", "", False, False, "checks failed"),
+    ("AWAITING_REVIEW", "needs a clinician's sign-off", "", False, False, "awaiting review"),
+    ("CHANGES_REQUESTED", "changes requested by ...", "", False, False, "changes requested"),
+    ("APPROVED", "approved by ...", "", True, False, "approved (not yet published)"),
+    ("APPROVED", "approved by ...", "", True, True, "published"),
+    ("APPROVED", "approved by ...; review due 2026-12-01", "review due", True, True, "review due"),
+    ("AWAITING_REVIEW", "review overdue since ...; withdrawn until re-approved", "overdue", False, False,
+     "review due"),
+    ("RETIRED", "retired by ...", "", False, False, "retired"),
+])
+def test_state_words(state, reason, flag, approved, published, word):
+    from handouts.signoff import Approval, HandoutStatus, State
+
+    approval = Approval("acne", "Dana Reyes", "MD", "2024-12-01T09:00:00Z", "c" * 64, "s" * 64) if approved else None
+    st = HandoutStatus("acne", State[state], reason, approval, review_flag=flag)
+    assert service.state_label(st, published) == word
+    assert word in service.STATE_WORDS
