@@ -522,7 +522,7 @@ def test_browser_edit_then_only_the_change_shows_marked_within_the_line(live, pa
     form.locator('input[name="name"]').fill("Dana Reyes")
     form.locator('input[name="credentials"]').fill("MD, FAAD")
     form.locator("button").click()
-    page.wait_for_url("**/h/acne?done=edited")
+    page.wait_for_url("**/h/acne?done=edited#row-treatment.1")
     assert load_draft(tmp_path / "drafts", "acne").sections[1].facts[0].origin.value == "clinician edit"
     assert audit.events(p)[-1]["event"] == "edit"
     assert page.locator("#diff tr.change").count() == 1
@@ -606,7 +606,7 @@ def _page_acknowledge_and_save(page, fact):
     for box in form.locator('input[name="ack"]').all():
         box.check()
     form.locator("button").click()
-    page.wait_for_url("**?done=edited")
+    page.wait_for_url(f"**?done=edited#row-{fact}")
 
 
 def _page_approve(page, name="Dana Reyes", credentials="MD, FAAD", acknowledge=True):
@@ -660,7 +660,7 @@ def test_browser_clinician_edit_with_findings_acknowledged_then_approved_and_in_
     assert page.text_content('[id="origin-summary"]') == "clinician edit"
     assert "To acknowledge:" in page.text_content('[id="row-summary"]')
     _page_approve(page, acknowledge=False)  # the browser refuses an unticked required box ...
-    assert page.url.endswith("done=edited")
+    assert page.url.endswith("done=edited#row-summary")
     _page_approve(page)  # ... ticked, it signs
     page.wait_for_url("**?done=approved")
     assert page.text_content("#state").startswith("State: approved (not yet published)")
