@@ -216,9 +216,14 @@ def append(project, event: dict, *, now: datetime | None = None, signer=None) ->
         if signer is not None:
             from handouts import reviewers
 
+            listed = reviewers.load(project)
+            mine = next((r for r in listed if r.id == signer.reviewer.id), None)
+            if mine is not None and mine.until and ts[:10] > mine.until:
+                raise SignoffError(f"{mine.printed} may no longer sign: their signing ended on {mine.until} "
+                                   f"({reviewers.LIST_NAME}); nothing was recorded")
             entry["by"] = signer.reviewer.id
             entry["sig"] = signer.sign(signed_payload(entry))
-            if not reviewers.verify_many(reviewers.load(project), [(entry["by"], signed_payload(entry), entry["sig"])])[0]:
+            if not reviewers.verify_many(listed, [(entry["by"], signed_payload(entry), entry["sig"])])[0]:
                 raise SignoffError(f"the signature does not verify against {reviewers.LIST_NAME}: the key used "
                                    f"is not the key listed for {signer.reviewer.printed} ({signer.reviewer.id}); "
                                    f"nothing was recorded")
@@ -326,8 +331,16 @@ def scan(project) -> tuple[list[dict], list[str]]:
     if signed:
         listed = reviewers.load(project)
         ok = reviewers.verify_many(listed, [(e["by"], signed_payload(e), e["sig"]) for e in signed])
-        bad = next((e for e, good in zip(signed, ok) if not good), None)
-        if bad is not None:
+        by_id = {r.id: r for r in listed}
+        late = {id(e) for e in signed
+                if e["by"] in by_id and by_id[e["by"]].until and str(e.get("ts"))[:10] > by_id[e["by"]].until}
+        bad = next((e for e, good in zip(signed, ok) if not good or id(e) in late), None)
+        if bad is not None and id(bad) in late:
+            i = bad["n"]
+            entries = entries[: i - 1]
+            problem = (f"{LOG_NAME}:{i}: signed by {bad['by']!r} on {str(bad['ts'])[:10]}, after their signing "
+                       f"ended ({by_id[bad['by']].until}, signoffs/reviewers.yaml); the signature does not count")
+        elif bad is not None:
             i = bad["n"]
             entries = entries[: i - 1]
             where = f"{LOG_NAME}:{i}"

@@ -8,6 +8,7 @@ and an SSH public key:
         name: Dana Reyes
         credentials: MD, FAAD
         key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI...
+        until: 2027-06-30               # optional: a reviewer who leaves signs nothing after it
 
 Add one with `handouts reviewer add "Dana Reyes, MD, FAAD" --key ~/.ssh/id_ed25519.pub`
 (or `--new-key` to make a key first).
@@ -55,7 +56,9 @@ HEADER = """\
 # edit or retire a handout, and only with the private key of the public key below.
 # Add one with: handouts reviewer add "Printed Name, credentials" --key ~/.ssh/id_ed25519.pub
 # Protect this file like the log: changes go through review on a protected branch.
-# Removing a reviewer (or changing a key) voids every signature made with the old key.
+# A reviewer who leaves gets `until: YYYY-MM-DD` (their last day); signatures made
+# before it still count. Removing a reviewer (or their key) voids every signature made
+# with it, and the log then fails verification.
 """
 
 
@@ -65,6 +68,7 @@ class Reviewer:
     name: str  # printed name: "Dana Reyes"
     credentials: str  # "MD, FAAD"
     key: str  # "ssh-ed25519 AAAA..." (no comment)
+    until: str = ""  # "2026-12-31": the last day this reviewer may sign ("" = no end)
 
     @property
     def printed(self) -> str:
@@ -157,9 +161,16 @@ def load(project) -> list[Reviewer]:
             problems.append(at(LIST_NAME, node, where, "expected a mapping with id, name, credentials, key"))
             continue
         fields = {k.value: v for k, v in node.value}
-        unknown = sorted(set(item) - {"id", "name", "credentials", "key"})
+        unknown = sorted(set(item) - {"id", "name", "credentials", "key", "until"})
         for f in unknown:
-            problems.append(at(LIST_NAME, node, f"{where}.{f}", "unknown field; expected id, name, credentials, key"))
+            problems.append(at(LIST_NAME, node, f"{where}.{f}",
+                               "unknown field; expected id, name, credentials, key, until"))
+        until = item.get("until", "")
+        until = until.isoformat() if hasattr(until, "isoformat") else str(until)
+        if until and not re.match(r"^\d{4}-\d{2}-\d{2}$", until):
+            problems.append(at(LIST_NAME, fields.get("until", node), f"{where}.until",
+                               "expected the reviewer's last signing day, e.g. 2027-06-30"))
+            continue
         missing = [f for f in ("id", "name", "credentials", "key") if not isinstance(item.get(f), str)]
         for f in missing:
             problems.append(at(LIST_NAME, fields.get(f, node), f"{where}.{f}", "missing, or not text"))
@@ -188,7 +199,7 @@ def load(project) -> list[Reviewer]:
                                f"the same key as reviewers[{seen_keys[key]}]; each reviewer needs their own"))
             continue
         seen_ids[item["id"]], seen_keys[key] = i, i
-        out.append(Reviewer(item["id"], name, credentials, key))
+        out.append(Reviewer(item["id"], name, credentials, key, until))
     if problems:
         raise InputError(problems)
     return out
@@ -201,7 +212,7 @@ def dump(reviewers: list[Reviewer]) -> str:
     lines = [HEADER.rstrip("\n"), "reviewers:" if reviewers else "reviewers: []"]
     for r in reviewers:
         lines += [f"  - id: {r.id}", f"    name: {q(r.name)}", f"    credentials: {q(r.credentials)}",
-                  f"    key: {r.key}"]
+                  f"    key: {r.key}"] + ([f"    until: {r.until}"] if r.until else [])
     return "\n".join(lines) + "\n"
 
 
@@ -347,6 +358,14 @@ def find_signer(project, printed: str | None = None, key_file: str | Path | None
                                "file, or load your key into ssh-agent (ssh-add); it must be a key listed in "
                                f"{LIST_NAME}")
         candidates, signer_of = in_agent, (lambda r: Signer(r, None))
+    from datetime import datetime, timezone
+
+    today = datetime.now(timezone.utc).date().isoformat()
+    ended = [r for r in candidates if r.until and r.until < today]
+    if ended and len(ended) == len(candidates):
+        raise SignoffError(f"{ended[0].printed} may no longer sign: their signing ended on {ended[0].until} "
+                           f"({LIST_NAME})")
+    candidates = [r for r in candidates if r not in ended]
     if wanted is not None:
         match = [r for r in candidates if (r.name, r.credentials) == wanted]
         if not match:

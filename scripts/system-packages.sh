@@ -1,6 +1,7 @@
 #!/bin/sh
 # Debian packages the project needs, installed only if missing. Idempotent.
-#   scripts/system-packages.sh         the main job: WeasyPrint's libraries and the PDF font
+#   scripts/system-packages.sh         the main job: WeasyPrint's libraries, the PDF font, and
+#                                      OpenSSH (ssh-keygen signs and verifies sign-offs)
 #   scripts/system-packages.sh --test  also what only the tests need: headless Chromium,
 #                                      poppler (PDF to PNG), Java (Nu HTML checker), npm,
 #                                      nginx and LinkChecker (the deployment crawl; nginx is
@@ -8,7 +9,7 @@
 #                                      and axe-core from npm into tests/node_modules
 set -e
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-pkgs="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+pkgs="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core openssh-client"
 if [ "$1" = "--test" ]; then
   pkgs="$pkgs chromium poppler-utils default-jre-headless npm nginx linkchecker"
 fi

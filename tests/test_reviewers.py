@@ -166,3 +166,31 @@ def test_a_removed_reviewer_s_signatures_no_longer_count(tmp_path):
     st = signoff.status_of(p, "acne", d, sheet_sha256=d.sheet_sha256, report=report_for(d))
     assert not st.is_publishable()
     assert os.environ.get("SSH_AUTH_SOCK")  # the session agent is still there for other tests
+
+
+def test_a_reviewer_who_leaves_keeps_their_past_signatures_and_signs_nothing_after(tmp_path):
+    from handouts import audit, signoff
+    from tests.signoff_support import T0, make_draft, report_for
+
+    p, d = project(tmp_path), make_draft()
+    signoff.approve(p, "acne", "Sam Okafor, MD", draft=d, sheet_sha256=d.sheet_sha256, provenance={},
+                    report=report_for(d), now=T0)
+    late = T0.replace(month=3)
+    signoff.reject(p, "acne", "Sam Okafor, MD", "late", draft=d, now=late)
+    text = (tmp_path / LIST).read_text()
+    sam = "    name: \"Sam Okafor\"\n    credentials: \"MD\"\n    key: " + reviewers.load(p)[1].key + "\n"
+    assert sam in text
+    (tmp_path / LIST).write_text(text.replace(sam, sam + "    until: 2026-01-31\n"))
+    assert reviewers.load(p)[1].until == "2026-01-31"
+    # signed before the end: still counts; signed after it (say, with a key someone kept): does not
+    assert audit.verify(p) == [
+        "signoffs/audit.jsonl:2: signed by 'sam-okafor' on 2026-03-15, after their signing ended (2026-01-31, "
+        "signoffs/reviewers.yaml); the signature does not count"]
+    assert signoff.status_of(p, "acne", d, sheet_sha256=d.sheet_sha256, report=report_for(d)).is_publishable()
+    with pytest.raises(SignoffError, match=r"^Sam Okafor, MD may no longer sign: their signing ended on 2026-01-31"):
+        reviewers.find_signer(p, key_file=keys_dir() / "sam-okafor")
+    (tmp_path / "signoffs/audit.jsonl").unlink()
+    (tmp_path / "signoffs/acne.json").unlink()
+    with pytest.raises(SignoffError, match=r"^Sam Okafor, MD may no longer sign: their signing ended on 2026-01-31 "
+                                           r"\(signoffs/reviewers.yaml\); nothing was recorded$"):
+        signoff.reject(p, "acne", None, "late", draft=d, signer=signer("Sam Okafor, MD"), now=late)
