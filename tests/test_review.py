@@ -24,7 +24,7 @@ from handouts.exceptions import HandoutsError
 from handouts.signoff import State
 from handouts.cli import cli
 from handouts.service import Service
-from tests.signoff_support import PROVENANCE, REVIEWER, T0, make_draft, project, real_clinic, report_for
+from tests.signoff_support import PROVENANCE, REVIEWER, T0, make_draft, project, real_clinic, report_for, signer
 from tests.test_service import _make_machine_text_fail
 from tests.test_service import hand_edit as _hand_edit
 
@@ -213,6 +213,44 @@ def test_the_token_link_sets_a_strict_cookie_and_drops_the_token_from_the_addres
     assert r.status == 403 and "Set-Cookie" not in r.headers
     r = app.handle("GET", f"/?token={TOKEN}", {"Host": "evil.example:8765"})  # DNS rebinding still refused
     assert r.status == 403 and "Set-Cookie" not in r.headers
+
+
+def test_the_page_signs_with_the_server_s_key_and_refuses_another_name(tmp_path):
+    """`handouts review --key-file KEY`: what the page signs is signed with that key; a typed name must be its owner."""
+    p = _clinic(tmp_path)
+    app = review.ReviewApp(p, FakeService(p, signer=signer("Sam Okafor, MD")), port=8765, token=TOKEN)
+    r = _post(app, "/h/acne/approve", _approve_fields(app))  # types Dana Reyes: not the key's owner
+    assert r.status == 409
+    assert ("reviewer &#39;Dana Reyes, MD, FAAD&#39; does not match the signing key: it is the key of Sam Okafor, "
+            "MD") in r.body.decode()
+    assert not (tmp_path / "signoffs/audit.jsonl").exists()
+    r = _post(app, "/h/acne/approve", _approve_fields(app, name="Sam Okafor", credentials="MD"))
+    assert r.status == 303
+    e = audit.events(p)[-1]
+    assert (e["event"], e["by"], e["record"]["reviewer"]) == ("approve", "sam-okafor", "Sam Okafor") and e["sig"]
+    assert audit.verify(p) == []
+
+
+@pytest.mark.parametrize("name, message", [
+    ("D\u0430na Reyes", "mixes alphabets in the word &#39;Dаna&#39;"),
+    ("Mallory Moe", "reviewer &#39;Mallory Moe, MD, FAAD&#39; is not on the reviewer list (signoffs/reviewers.yaml)"),
+    ("Dana\x1b[2J Reyes", "contains an escape character (U+001B)"),
+])
+def test_a_name_not_on_the_list_or_not_clean_is_refused_on_the_page(app, tmp_path, name, message):
+    r = _post(app, "/h/acne/approve", _approve_fields(app, name=name))
+    assert r.status == 409 and message in r.body.decode()
+    assert not (tmp_path / "signoffs/audit.jsonl").exists()
+
+
+def test_a_reason_or_an_edit_with_terminal_escapes_or_bidi_overrides_is_refused(app, tmp_path):
+    d = app.service.draft("acne").content_sha256()
+    r = _post(app, "/h/acne/reject", {"name": "Dana Reyes", "credentials": "MD, FAAD", "content_sha256": d,
+                                      "reason": "fine\x1b]0;owned\x07"})
+    assert r.status == 409 and "contains an escape character (U+001B); delete it" in r.body.decode()
+    r = _post(app, "/h/acne/edit", _edit_fields(app, "Put adapalene 0.1% gel on \u202eonce a day at night."))
+    assert r.status == 409 and "acne: treatment.1: contains a bidirectional control character (U+202E)" in \
+        r.body.decode()
+    assert not (tmp_path / "signoffs/audit.jsonl").exists()
 
 
 def test_each_server_makes_its_own_random_token(tmp_path):
