@@ -58,6 +58,22 @@ def make_skeleton(n: int, root: Path | None = None) -> Path:
     return root
 
 
+def bench_signer(project):
+    """The bench reviewer: a throwaway key in the scratch clinic, listed in its signoffs/reviewers.yaml.
+
+    Also set as HANDOUTS_SIGNING_KEY for the `handouts` commands the bench runs.
+    """
+    from handouts import reviewers
+
+    key = Path(project.root) / ".bench-key"
+    if not key.exists():
+        reviewers.make_key(key, "Bench Reviewer (throwaway)", passphrase="")
+    if not any(r.printed == REVIEWER for r in reviewers.load(project)):
+        reviewers.add(project, REVIEWER, Path(f"{key}.pub").read_text(encoding="utf-8"))
+    os.environ[reviewers.KEY_ENV] = str(key)
+    return reviewers.find_signer(project, REVIEWER, key)
+
+
 def make_clinic(n: int, root: Path | None = None, *, model=None) -> Path:
     """A clinic of `n` drafted, checked and approved handouts (no model call)."""
     from handouts import pipeline
@@ -72,7 +88,7 @@ def make_clinic(n: int, root: Path | None = None, *, model=None) -> Path:
         raise RuntimeError(f"the scale clinic made {stats.model_calls} model calls; the drafting cache missed")
     reports = pipeline.check(project, sheets)
     states = pipeline.statuses(project, sheets, reports)
-    svc = Service(project)
+    svc = Service(project, signer=bench_signer(project))
     for sheet in sheets:
         if states[sheet.id].state is State.AWAITING_REVIEW:
             snap = svc.load(sheet.id)

@@ -764,7 +764,6 @@ def _normalised(events):
 
 @pytest.mark.browser
 def test_page_and_cli_give_identical_audit_events(tmp_path, page, monkeypatch):
-    monkeypatch.setenv("HANDOUTS_EDITOR", "dreyes")
     web, term = real_clinic(tmp_path / "web"), real_clinic(tmp_path / "cli")
 
     def hand_edit(p):
