@@ -305,12 +305,55 @@ def _author_problem(i: int, entry: dict) -> str | None:
     return None
 
 
-def scan(project) -> tuple[list[dict], list[str]]:
+CHECKPOINT = "audit-verified.json"  # in .handouts/: how far the log was last verified, signatures included
+
+
+def _checkpoint_path(project) -> Path:
+    return Path(project.work) / CHECKPOINT
+
+
+def _reviewers_sha(project) -> str:
+    from handouts import reviewers
+
+    path = reviewers.list_path(project)
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+
+
+def _trusted_length(project, lines: list[str], reviewers_sha: str) -> int:
+    """Lines whose signatures this machine already verified (same lines, same reviewer list), else 0."""
+    try:
+        cp = json.loads(_checkpoint_path(project).read_text(encoding="utf-8"))
+        n = int(cp["length"])
+        if cp["reviewers"] == reviewers_sha and 0 < n <= len(lines) and sha256_text(lines[n - 1]) == cp["head"]:
+            return n
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return 0
+
+
+def _save_checkpoint(project, lines: list[str], n: int, reviewers_sha: str) -> None:
+    from handouts.drafts import atomic_write
+
+    try:
+        atomic_write(_checkpoint_path(project), json.dumps(
+            {"length": n, "head": sha256_text(lines[n - 1]), "reviewers": reviewers_sha}) + "\n")
+    except OSError:
+        pass  # a cache only: the next run verifies again
+
+
+def scan(project, *, full: bool = False) -> tuple[list[dict], list[str]]:
     """(entries of the log's intact part, [the first problem] or []).
 
-    Intact: well-formed, numbered, chained, in time order, and every signature
-    verifies against signoffs/reviewers.yaml. Reading stops at the first line that
-    fails, so a forged or edited line never counts, nor anything after it.
+    Intact: well-formed, numbered, chained, in time order, every author listed,
+    and every signature verifies against signoffs/reviewers.yaml. Reading stops at
+    the first line that fails, so a forged or edited line never counts, nor
+    anything after it.
+
+    Checking a signature costs an ssh-keygen process, so a machine remembers how
+    far it has verified the log (.handouts/audit-verified.json: length, head and
+    the reviewer list's hash) and checks the signatures of new lines only, while
+    those lines and the list are unchanged; every structural check still runs on
+    every line. `full=True` (`handouts audit verify`) verifies every signature.
     """
     from handouts import reviewers
 
@@ -328,10 +371,15 @@ def scan(project) -> tuple[list[dict], list[str]]:
         entries.append(entry)
         prev_line, prev_entry = line, entry
     signed = [e for e in entries if "sig" in e]
+    listed_sha = _reviewers_sha(project) if signed else ""
+    trusted = 0 if full or not signed else _trusted_length(project, lines, listed_sha)
     if signed:
         listed = reviewers.load(project)
-        ok = reviewers.verify_many(listed, [(e["by"], signed_payload(e), e["sig"]) for e in signed])
         by_id = {r.id: r for r in listed}
+        todo = [e for e in signed if e["n"] > trusted]
+        checked = dict(zip(map(id, todo), reviewers.verify_many(
+            listed, [(e["by"], signed_payload(e), e["sig"]) for e in todo])))
+        ok = [checked.get(id(e), e["by"] in by_id) for e in signed]
         late = {id(e) for e in signed
                 if e["by"] in by_id and by_id[e["by"]].until and str(e.get("ts"))[:10] > by_id[e["by"]].until}
         bad = next((e for e, good in zip(signed, ok) if not good or id(e) in late), None)
@@ -344,22 +392,24 @@ def scan(project) -> tuple[list[dict], list[str]]:
             i = bad["n"]
             entries = entries[: i - 1]
             where = f"{LOG_NAME}:{i}"
-            if bad["by"] not in {r.id for r in listed}:
+            if bad["by"] not in by_id:
                 problem = (f"{where}: signed as {bad['by']!r}, who is not on the reviewer list "
                            f"(signoffs/reviewers.yaml); the signature does not count")
             else:
                 problem = (f"{where}: the signature of {bad['by']!r} does not verify against "
                            f"signoffs/reviewers.yaml: the line was forged, changed or re-chained after "
                            f"signing, or signed with a key that is not theirs")
+        elif problem is None and len(entries) > trusted:
+            _save_checkpoint(project, lines, len(entries), listed_sha)
     if problem is None and tail:
         problem = (f"{LOG_NAME}:{len(lines) + 1}: incomplete last line (no newline): an interrupted "
                    f"write, or the line was cut; the next sign-off command removes an interrupted write")
     return entries, ([problem] if problem else [])
 
 
-def verify_chain(project) -> list[str]:
+def verify_chain(project, *, full: bool = False) -> list[str]:
     """Problems with the log itself, the first bad line first ([] if it is intact)."""
-    return scan(project)[1]
+    return scan(project, full=full)[1]
 
 
 def anchor_problem(project) -> str | None:
@@ -389,14 +439,15 @@ def anchor_problem(project) -> str | None:
     return None
 
 
-def verify(project) -> list[str]:
+def verify(project, *, full: bool = False) -> list[str]:
     """[] if the audit log and the sign-off records are intact; else every problem found.
 
     The first problem names the first bad line of the log. The log must extend
     the one the live site was published from. Sign-off records (signoffs/ID.json)
-    must be copies of the records committed in the log.
+    must be copies of the records committed in the log. `full`: verify every
+    signature again, not only those of lines this machine has not verified yet.
     """
-    problems = verify_chain(project)
+    problems = verify_chain(project, full=full)
     if problems:
         return problems
     cut = anchor_problem(project)

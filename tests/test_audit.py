@@ -398,3 +398,32 @@ def test_audit_verify_exits_5_naming_the_problem(tmp_path):
     assert bad.exit_code == 5
     assert ("signoffs/audit.jsonl:2: approve by 'dana-reyes' is not signed; only the signature of a reviewer on "
             "the list (signoffs/reviewers.yaml) makes a sign-off count") in bad.output
+
+
+def test_signatures_already_verified_on_this_machine_are_not_checked_again(tmp_path, monkeypatch):
+    from handouts import reviewers
+
+    p, _ = _log(tmp_path, 4)
+    calls = []
+    real = reviewers._run
+    monkeypatch.setattr(reviewers, "_run", lambda args, *a, **k: (calls.append(args[1:3]), real(args, *a, **k))[1])
+    reviewers._verified.clear()
+    assert audit.verify(p) == [] and calls.count(["-Y", "verify"]) == 4
+    assert json.loads((tmp_path / ".handouts/audit-verified.json").read_text())["length"] == 4
+    audit.append(p, {"event": "edit", "id": "acne", "fact": "about.9", "old": "a", "new": "b"}, now=T0,
+                 signer=signer(REVIEWER))
+    reviewers._verified.clear()
+    calls.clear()
+    assert audit.verify(p) == [] and calls.count(["-Y", "verify"]) == 1  # only the new line
+    reviewers._verified.clear()
+    calls.clear()
+    assert audit.verify(p, full=True) == [] and calls.count(["-Y", "verify"]) == 5  # `audit verify`: all
+    # a rewritten, re-chained log no longer matches what was verified: everything is checked again
+    path = tmp_path / LOG
+    lines = _lines(path)
+    e = json.loads(lines[1])
+    e["new"] = "forged"
+    lines[1] = audit.canonical(e) + "\n"
+    _write(path, _chain(lines))
+    reviewers._verified.clear()
+    assert audit.verify(p) == [bad_signature(2)]
