@@ -138,8 +138,9 @@ def draft(ids, root, model, quiet):
     """
     project, sheets = pipeline.load(root, list(ids) or None)
     drafter = pipeline.make_drafter(project, model, progress=not quiet)
-    stats = pipeline.draft(project, sheets, drafter)
-    reports = pipeline.check(project, sheets)
+    with pipeline.build_lock(project):
+        stats = pipeline.draft(project, sheets, drafter)
+        reports = pipeline.check(project, sheets)
     click.echo(f"drafted {len(sheets)} handout(s): {stats.facts} facts ({stats.describe_origins()}); "
                f"{stats.model_calls} model calls, {stats.tokens_per_second:.1f} tok/s")
     states = pipeline.statuses(project, sheets, reports)

@@ -298,7 +298,9 @@ class Drafter:
         # A clinician's edit survives redrafting while its source fact is unchanged.
         if old is not None and old.source == fact.text and (
             old.origin is Origin.EDITED
-            or (old_rec is not None and (old_rec.edited_by_clinician or old_rec.chosen_text not in ("", old.text)))
+            or (old_rec is not None and (old_rec.edited_by_clinician or (
+                old_rec.chosen_text not in ("", old.text)  # a hand edit, unless provenance is another run's
+                and old_rec.cache_key in ("", old.cache_key))))
         ):
             stats.count(Origin.EDITED)
             rec = replace(old_rec, origin=Origin.EDITED, chosen_text=old.text, changes=[],

@@ -12,8 +12,12 @@ drafted again.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import fcntl
 import hashlib
+import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -151,35 +155,78 @@ def draft_all(project: Project, sheets: list[Sheet], drafter: "Drafter") -> dict
             out[sheet.id] = read_draft(project, sheet.id)
             _count_unchanged(drafter.stats, out[sheet.id])
             continue
-        old = load_draft(project.drafts, sheet.id)
-        if old is not None:
-            record_hand_edits(project, old)  # logged before redrafting; the drafter keeps them
-        old_prov = load_provenance(project.drafts, sheet.id)
         try:
-            new, prov = drafter.draft_sheet(
-                sheet, old, old_prov,
-                save_partial=lambda p: save_provenance(project.drafts, p),
-            )
+            new, prov, old, wrote = _draft_one(project, sheet, drafter)
         except ContextOverflow as exc:  # one fact's fault: draft the other sheets, report it after
             overflow = overflow or ContextOverflow(f"sources/{sheet.id}.yaml: {exc.format_message()}")
+            old = load_draft(project.drafts, sheet.id)
             if old is not None:
                 out[sheet.id] = old
             continue
-        if prov != old_prov:
-            save_provenance(project.drafts, prov)
-        text = dump_draft(new)
-        path = draft_path(project.drafts, sheet.id)
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            atomic_write(path, text)
-            if old is None or old.content_sha256() != new.content_sha256():
-                signoff.record_create(project, sheet.id, new.content_sha256(), sheet.sha256)
-        elif prov == old_prov and up_to_date and up_to_date == _drafting_key(project, sheet, drafter):
+        if not wrote and up_to_date and up_to_date == _drafting_key(project, sheet, drafter):
             m.put("drafting", up_to_date, True)  # nothing changed: next time, skip it
         out[sheet.id] = new
     m.flush()
     if overflow is not None:
         raise overflow
     return out
+
+
+def _read_or_none(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
+def _draft_one(project: Project, sheet: Sheet, drafter: "Drafter", attempts: int = 3):
+    """Draft one sheet and write it, never over an edit made while drafting: (new, prov, old, wrote).
+
+    Drafting runs without the sign-off lock (it may take minutes); the write happens
+    under it, and only if drafts/ID.yaml is still what drafting started from. If a
+    reviewer saved an edit meanwhile (page, CLI or by hand), the sheet is drafted
+    again from the edited draft, reusing this run's model output (no new model calls).
+    Order of the writes, each atomic: the create event (logged once per content),
+    then provenance, then the draft; a kill between any two is repaired by the next run.
+    """
+    path = draft_path(project.drafts, sheet.id)
+    carried: dict = {}
+    for _attempt in range(attempts):
+        before = _read_or_none(path)
+        old = load_draft(project.drafts, sheet.id)
+        if old is not None:
+            record_hand_edits(project, old)  # logged before redrafting; the drafter keeps them
+            before = _read_or_none(path)
+        old_prov = load_provenance(project.drafts, sheet.id)
+        if carried:
+            old_prov = dataclasses.replace(old_prov, pending={**old_prov.pending, **carried})
+        new, prov = drafter.draft_sheet(
+            sheet, old, old_prov,
+            save_partial=lambda p: save_provenance(project.drafts, p),
+        )
+        carried = {**carried, **prov.cached_generations()}
+        prov = dataclasses.replace(prov, pending={})
+        text = dump_draft(new)
+        with audit.lock(project):
+            if _read_or_none(path) != before:
+                continue  # edited while we drafted: draft again from the edit
+            wrote = before != text
+            if wrote and (old is None or old.content_sha256() != new.content_sha256()):
+                _record_create_once(project, sheet.id, new.content_sha256(), sheet.sha256)
+            if prov != old_prov:
+                save_provenance(project.drafts, prov)
+            if wrote:
+                atomic_write(path, text)
+        return new, prov, old, wrote
+    raise SignoffError(f"drafts/{sheet.id}.yaml kept changing while it was drafted; nothing was overwritten. "
+                       f"Run `handouts draft {sheet.id}` again when the edits are done.")
+
+
+def _record_create_once(project: Project, handout_id: str, content_sha256: str, sheet_sha256: str) -> None:
+    """The create event, unless the last one for this handout already names this content."""
+    last = next((e for e in reversed(audit.history(project, handout_id)) if e.get("event") == "create"), None)
+    if last is None or last.get("content_sha256") != content_sha256:
+        signoff.record_create(project, handout_id, content_sha256, sheet_sha256)
 
 
 def _file_sha256(path: Path) -> str | None:
@@ -258,15 +305,34 @@ def record_hand_edits(project: Project, draft: Draft) -> None:
     """
     with audit.lock(project):
         prov = load_provenance(project.drafts, draft.id)
+        events = audit.history(project, draft.id)
+        last_edit = {e.get("fact"): e for e in events if e.get("event") == "edit"}
+        last_create = max((e.get("n", 0) for e in events if e.get("event") == "create"), default=0)
         changed = False
         for f in draft.facts():
             rec = prov.facts.get(f.fact_id)
-            if rec is None or rec.edited_by_clinician or rec.chosen_text in ("", f.text):
+            if rec is None:
                 continue
-            signoff.record_edit(project, draft.id, f.fact_id, rec.chosen_text, f.text,
-                                signer=None)  # unsigned until a listed reviewer approves
+            logged = last_edit.get(f.fact_id)
+            if (logged is not None and logged.get("n", 0) > last_create
+                    and logged.get("old") == f.text and logged.get("new") != f.text
+                    and not rec.edited_by_clinician and rec.chosen_text == f.text):
+                # An edit committed to the log whose save was cut off (a kill): finish it.
+                f.text = str(logged.get("new", f.text))
+            if rec.edited_by_clinician and rec.chosen_text == f.text:
+                continue
+            if rec.chosen_text in ("", f.text):
+                continue
+            if f.cache_key and rec.cache_key and f.cache_key != rec.cache_key:
+                continue  # provenance from another drafting run (a write cut off): not an edit
+            if logged is not None and logged.get("new") == f.text:
+                who = str(logged.get("by", ""))  # logged already (a kill came before provenance): once
+            else:
+                who = f"{audit.UNSIGNED}hand edit of drafts/{draft.id}.yaml"
+                signoff.record_edit(project, draft.id, f.fact_id, rec.chosen_text, f.text,
+                                    signer=None)  # unsigned until a listed reviewer approves
             rec.origin, rec.chosen_text, rec.changes = Origin.EDITED, f.text, []
-            rec.edited_by_clinician, rec.edited_by = True, f"{audit.UNSIGNED}hand edit of drafts/{draft.id}.yaml"
+            rec.edited_by_clinician, rec.edited_by = True, who
             f.origin, f.changes = Origin.EDITED, []
             changed = True
         if changed:
@@ -424,10 +490,16 @@ def build(root: Path | str = ".", *, model: Model | str | None = None, progress:
     `release`: a production publish; refused (before anything is written) unless
     site.url is a public address.
     """
-    from handouts import publish as publishing
-
     if release:
         check_release(load_project(root))
+    with build_lock(load_project(root)):
+        return _build(root, model, progress)
+
+
+def _build(root: Path | str, model: Model | str | None, progress: bool) -> Result:
+    from handouts import publish as publishing
+
+    remove_stale_temp_files(load_project(root))
     fast = _unchanged_since_release(load_project(root), model)
     if fast is not None:
         return fast
@@ -550,6 +622,49 @@ def published_ids(project: Project, states: dict[str, signoff.HandoutStatus]) ->
             if st.is_publishable() and items.get(i) == st.approval.content_sha256}
 
 
+def remove_stale_temp_files(project: Project, age_seconds: float = 60) -> list[str]:
+    """Remove temp files of atomic writes a kill cut off in drafts/ (older than a minute,
+    so a write in progress elsewhere, e.g. on the review page, is never disturbed)."""
+    import time
+
+    removed = []
+    folder = Path(project.drafts)
+    for tmp in folder.glob(".*.tmp") if folder.is_dir() else []:
+        try:
+            if tmp.is_file() and time.time() - tmp.stat().st_mtime > age_seconds:
+                tmp.unlink()
+                removed.append(tmp.name)
+        except FileNotFoundError:
+            pass
+    return removed
+
+
+@contextlib.contextmanager
+def build_lock(project: Project, stream=None):
+    """One build (or draft, or rollback) at a time per project: a second one waits, saying so.
+
+    An fcntl lock on .handouts/build.lock, released by the kernel if the holder dies.
+    """
+    path = Path(project.work) / "build.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
+            out = stream or sys.stderr
+            out.write(f"another build is running in this project (pid {holder}); "
+                      f"waiting for it to finish (Ctrl-C to stop waiting)...\n")
+            out.flush()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
 def rollback(root: Path | str = ".") -> Path:
     """Restore the previous release, but only if it is whole and publishes exactly what is approved now.
 
@@ -557,6 +672,11 @@ def rollback(root: Path | str = ".") -> Path:
     must be approved now with the same content (a release superseded by a newer
     approval is refused: the log and `status` would name content that is not live).
     """
+    with build_lock(load_project(root)):
+        return _rollback(root)
+
+
+def _rollback(root: Path | str) -> Path:
     from handouts import publish as publishing
 
     project, sheets = load(root)

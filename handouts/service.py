@@ -323,9 +323,11 @@ class Service:
             moment = _now(now)
             old = fact.text
             fact.text, fact.origin, fact.changes = text, Origin.EDITED, []
-            save_draft(self.project.drafts, draft)
+            # The log is the commit point: a kill after it is finished by the next command
+            # (pipeline.record_hand_edits), never logged twice or as someone else's edit.
             signoff.record_edit(self.project, handout_id, fact_id, old, text, signer=signer,
                                 acknowledged=[_ack(f, editor, moment) for f in findings], now=now)
+            save_draft(self.project.drafts, draft)
             self._mark_provenance(handout_id, fact_id, text, editor)
         return EditResult("saved", findings)
 
