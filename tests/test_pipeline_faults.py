@@ -136,7 +136,7 @@ def test_a_review_page_edit_saved_while_the_sheet_is_drafted_is_kept(tiny):
     d = load_draft(tiny / "drafts", "hives")
     assert d.section("self_care").facts[0].text == EDITED
     [e] = events(tiny, "edit")
-    assert e["by"] == REVIEWER and e["new"] == EDITED
+    assert e["by"] == "dana-reyes" and e["new"] == EDITED  # signed by the reviewer
 
 
 # -- kill windows ------------------------------------------------------------------------------
@@ -248,7 +248,7 @@ def test_a_kill_while_a_review_edit_is_saved_logs_it_once_by_its_editor_or_not_a
     if point == "before-log":
         assert edits == [] and text != EDITED  # never committed: nothing happened
     else:
-        assert [(e["by"], e["new"]) for e in edits] == [(REVIEWER, EDITED)]  # once, by its editor
+        assert [(e["by"], e["new"]) for e in edits] == [("dana-reyes", EDITED)]  # once, signed by its editor
         assert text == EDITED  # committed in the log: finished
     assert temp_files(tiny) == []
 
