@@ -555,20 +555,24 @@ def verify(pairs, output):
 @click.argument("ids", nargs=-1)
 @ROOT_OPTION
 @MODEL_OPTION
-def eval_model(ids, root, model):
+@click.option("--keep", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+              help="Keep the drafts (and their provenance) in DIR to read them; deleted otherwise.")
+def eval_model(ids, root, model, keep):
     """Draft sheets into a scratch folder and report how a model does.
 
     Prints tokens/s, acceptance rate per section, grade before and after, and
-    the share of facts that fell back to the source.
+    the share of facts that fell back to the source. The scratch folder is
+    deleted at the end unless --keep names one.
 
     \b
     Example:
         handouts eval-model --model /models/llama-3.1-8b.Q4_K_M.gguf acne eczema
+        handouts eval-model --keep /tmp/eval acne
     """
     from handouts.evaluate import evaluate, format_evaluation
 
     project, sheets = pipeline.load(root, list(ids) or None)
-    click.echo(format_evaluation(evaluate(project, sheets, model)))
+    click.echo(format_evaluation(evaluate(project, sheets, model, scratch=keep)))
 
 
 def main() -> None:

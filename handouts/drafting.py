@@ -74,32 +74,46 @@ class Stats:
 
 
 class Progress:
-    """A one-line progress display on stderr: facts done and tokens per second."""
+    """Drafting progress on stderr, drawn by click's progress bar: the bar, facts done,
+    the time left (ETA, from the average time per fact so far), tokens per second and
+    the fact being drafted. When stderr is not a terminal (a log), the same line is
+    written every 5 seconds and at the end."""
 
     def __init__(self, total: int, label: str = "drafting", stream=None, enabled: bool = True):
+        import click
+
         self.total, self.label = total, label
         self.stream = stream or sys.stderr
-        self.enabled = enabled
+        self.enabled = enabled and total > 0
         self.done = 0
         self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self._note = ""
         self._last = 0.0
+        self.bar = click.progressbar(length=max(total, 1), label=label, file=self.stream, width=24,
+                                     show_eta=True, show_pos=True, show_percent=False,
+                                     item_show_func=lambda _: self._note)
 
     def update(self, done: int, stats: Stats, note: str = "") -> None:
-        self.done = done
+        step, self.done = done - self.done, done
         if not self.enabled:
             return
-        now = time.monotonic()
+        self._note = f"{stats.tokens_per_second:5.1f} tok/s  {note}".rstrip()
         final = done >= self.total
-        if not self.tty and not final and now - self._last < 5:
+        if self.tty:
+            self.bar.update(step, current_item=note or None)
+            if final:
+                self.bar.render_finish()
             return
-        self._last = now
-        width = 24
-        filled = int(width * done / self.total) if self.total else width
-        line = (f"{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{self.total} facts"
-                f"  {stats.tokens_per_second:5.1f} tok/s  {note}")
-        end = "\n" if (final or not self.tty) else ""
-        self.stream.write(("\r" if self.tty else "") + line[:110].ljust(110 if self.tty else 0) + end)
-        self.stream.flush()
+        self.bar.make_step(step)  # the position and the ETA; drawn below, as plain lines
+        now = time.monotonic()
+        if final or now - self._last >= 5:
+            self._last = now
+            self.stream.write(self.line() + "\n")
+            self.stream.flush()
+
+    def line(self) -> str:
+        """The current progress line, e.g. `drafting acne  [######..]  12/30  00:01:05  48.1 tok/s  treatment.2`."""
+        return self.bar.format_progress_line().rstrip()
 
 
 def cache_key(fact: Fact, model_sha256: str, params: Params, candidates: int) -> str:

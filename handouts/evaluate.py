@@ -1,6 +1,7 @@
 """`handouts eval-model`: draft sheets into a scratch folder and measure a model.
 
-Nothing in drafts/ or signoffs/ is touched. Clinics use it to compare the bundled
+Nothing in drafts/ or signoffs/ is touched. The scratch folder is deleted at the end,
+unless the drafts are kept in a folder of the user's choosing (`--keep DIR`). Clinics use it to compare the bundled
 model with a bigger one before switching.
 """
 
@@ -29,9 +30,18 @@ def _median(values):
 
 
 def evaluate(project, sheets, model=None, scratch: Path | None = None, progress: bool = True) -> dict:
+    """Draft `sheets` with `model` and measure it. The drafts are written to `scratch` and kept
+    there; without one, to a temporary folder that is deleted before this returns."""
+    if scratch is not None:
+        return _evaluate(project, sheets, model, Path(scratch), progress, kept=True)
+    with tempfile.TemporaryDirectory(prefix="handouts-eval-") as tmp:
+        return _evaluate(project, sheets, model, Path(tmp), progress, kept=False)
+
+
+def _evaluate(project, sheets, model, scratch: Path, progress: bool, kept: bool) -> dict:
     from handouts.pipeline import make_drafter
 
-    scratch = Path(scratch or tempfile.mkdtemp(prefix="handouts-eval-"))
+    scratch.mkdir(parents=True, exist_ok=True)
     drafter = make_drafter(project, model, progress=progress)
     per_section = defaultdict(lambda: [0, 0])  # section -> [simplified, facts]
     cand = [0, 0]  # accepted candidates, candidates
@@ -63,7 +73,7 @@ def evaluate(project, sheets, model=None, scratch: Path | None = None, progress:
     model_info = drafter.model.describe() if drafter._model is not None else {}
     return {
         "model": model_info,
-        "scratch": str(scratch),
+        "scratch": str(scratch) if kept else None,
         "tokens_per_second": round(s.tokens_per_second, 1),
         "model_calls": s.model_calls,
         "facts": s.facts,
@@ -81,7 +91,7 @@ def evaluate(project, sheets, model=None, scratch: Path | None = None, progress:
 def format_evaluation(ev: dict) -> str:
     lines = [
         f"model: {ev['model'].get('id', '?')} ({ev['model'].get('sha256', '')[:12]})",
-        f"drafts written to: {ev['scratch']}",
+        f"drafts kept in: {ev['scratch']}" if ev["scratch"] else "drafts: not kept (--keep DIR keeps them)",
         f"tokens/s: {ev['tokens_per_second']}   model calls: {ev['model_calls']}",
         f"facts: {ev['facts']}   model rewrite kept: {ev['acceptance_rate']:.0%}   "
         f"candidates accepted: {ev['candidate_acceptance_rate']:.0%}",

@@ -225,3 +225,29 @@ def test_keeps_all_content_counts_quantifiers_and_lexicon_synonyms():
     assert not keeps_all_content("Pruritus affects all patients.", "Itch affects patients.")
     assert not keeps_all_content("Use it only at night.", "Use it at night.")
     assert keeps_all_content("Use it at night; wash it off.", "Use it at night. Wash it off.")
+
+
+def test_progress_line_shows_facts_done_time_left_and_speed(monkeypatch):
+    """The bar is click's; the time left comes from the average time per fact so far."""
+    import io
+
+    import click._termui_impl as termui
+
+    from handouts.drafting import Progress, Stats
+
+    clock = [1000.0]
+    monkeypatch.setattr(termui.time, "time", lambda: clock[0])
+    out = io.StringIO()
+    bar = Progress(4, "drafting acne", stream=out)
+    stats = Stats(tokens=240, seconds=5.0)
+    for n in (1, 2):
+        clock[0] += 10  # 10 s per fact
+        bar.update(n, stats, f"about.{n}")
+    assert bar.line() == "drafting acne  [############------------]  2/4  00:00:20   48.0 tok/s  about.2"
+    clock[0] += 10
+    bar.update(3, stats, "about.3")
+    clock[0] += 10
+    bar.update(4, stats, "about.4")
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("drafting acne  [######------------------]  1/4")  # the first line at once
+    assert lines[-1] == "drafting acne  [########################]  4/4   48.0 tok/s  about.4"  # done: no ETA left

@@ -28,3 +28,18 @@ def test_wrong_model_outputs_all_fall_back(tiny, tmp_path):
     liar = ScriptedModel(respond=lambda text, params: "Take ibuprofen 800 mg three times a day.")
     ev = evaluate(project, sheets, liar, scratch=tmp_path / "s", progress=False)
     assert ev["acceptance_rate"] == 0 and "model rewrite" not in ev["origins"] and ev["candidate_acceptance_rate"] == 0
+
+
+def test_scratch_folder_is_removed_unless_kept(tiny, tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    project, sheets = pipeline.load(tiny)
+    echo = ScriptedModel(respond=lambda text, params: text)
+    ev = evaluate(project, sheets, echo, progress=False)
+    assert ev["scratch"] is None and list((tmp_path / "tmp").iterdir()) == []  # nothing left behind
+    assert "drafts: not kept (--keep DIR keeps them)" in format_evaluation(ev)
+    kept = evaluate(project, sheets, echo, scratch=tmp_path / "kept", progress=False)
+    assert (tmp_path / "kept" / "hives.yaml").exists()
+    assert f"drafts kept in: {tmp_path / 'kept'}" in format_evaluation(kept)
