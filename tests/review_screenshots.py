@@ -9,7 +9,8 @@
   tick before it is saved.
 
 A scratch copy of the clinic is served by the real review server (real checks, no
-model) and photographed in Debian's chromium.
+model; the test reviewers' throwaway keys in a private ssh-agent) and photographed
+in Debian's chromium.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from handouts import review  # noqa: E402
-from tests.signoff_support import real_clinic  # noqa: E402
+from tests.signoff_support import real_clinic, start_agent  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 DOCS = REPO / "docs"
@@ -33,6 +34,17 @@ EDIT = ("Acne is a common, long-lasting skin problem of the hair follicle and oi
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
+    agent = start_agent()  # the throwaway test reviewers' keys, as in the tests
+    try:
+        _shoot(sync_playwright)
+    finally:
+        agent.terminate()
+        agent.wait(timeout=10)
+    for name in ("review-page-desktop.png", "review-page-phone.png", "review-edit-findings.png"):
+        print(f"wrote docs/{name}")
+
+
+def _shoot(sync_playwright) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         project = real_clinic(Path(tmp))
         server = review.ReviewServer(project, 0, quiet=True)
@@ -61,13 +73,12 @@ def main() -> None:
                 form.locator('input[name="credentials"]').fill("MD, FAAD")
                 form.locator("button").click()
                 page.wait_for_load_state()
+                page.locator('[id="edit-summary"] fieldset').wait_for(timeout=10_000)  # the findings, or fail loudly
                 page.locator('[id="row-summary"]').screenshot(path=str(DOCS / "review-edit-findings.png"))
                 browser.close()
         finally:
             server.shutdown()
             server.server_close()
-    for name in ("review-page-desktop.png", "review-page-phone.png", "review-edit-findings.png"):
-        print(f"wrote docs/{name}")
 
 
 if __name__ == "__main__":
