@@ -212,3 +212,21 @@ def test_state_words(state, reason, flag, approved, published, word):
     st = HandoutStatus("acne", State[state], reason, approval, review_flag=flag)
     assert service.state_label(st, published) == word
     assert word in service.STATE_WORDS
+
+
+def test_a_finding_key_names_one_finding_on_one_exact_text():
+    k = service.finding_key("summary", "It can be itchy.", "added_word", "adds 'itchy' (a symptom)")
+    assert k == service.finding_key("summary", "It can be itchy.", "added_word", "adds 'itchy' (a symptom)")
+    assert len(k) == 10
+    assert k != service.finding_key("summary", "It can be very itchy.", "added_word", "adds 'itchy' (a symptom)")
+    assert k != service.finding_key("about.1", "It can be itchy.", "added_word", "adds 'itchy' (a symptom)")
+
+
+def test_check_says_passed_with_warnings_when_a_grade_is_over_target():
+    from handouts.checks.handout import Grade, Report
+
+    assert service.check_verdict(Report(id="a", grade=Grade(5.0, 6.0, 6, True))) == "passed"
+    assert service.check_verdict(Report(id="a", grade=Grade(8.6, 10.5, 6, False))) == "passed with warnings"
+    failed = Report(id="a", grade=Grade(5.0, 6.0, 6, True))
+    failed.add("error", "skin-of-color", "no section on how the condition looks on darker skin")
+    assert service.check_verdict(failed) == "checks failed"
