@@ -439,6 +439,39 @@ def anchor_problem(project) -> str | None:
     return None
 
 
+def extends_git(project, ref: str) -> list[str]:
+    """[] if the log committed at git revision `ref` is the start of the log now; else the problem.
+
+    The anchor for a repository: on a protected branch the committed log only grows,
+    so a pull request that cuts or rewrites it is refused (`audit verify --since origin/main`).
+    """
+    import subprocess
+
+    root = Path(project.root).resolve()
+    try:
+        top = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True,
+                             text=True, timeout=60)
+        rel = (root / LOG_NAME).relative_to(Path(top.stdout.strip())).as_posix() if top.returncode == 0 else ""
+        shown = subprocess.run(["git", "-C", str(root), "show", f"{ref}:{rel}"], capture_output=True, timeout=60)
+    except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
+        return [f"{LOG_NAME}: cannot read it at {ref!r} with git: {exc}"]
+    if top.returncode != 0:
+        return [f"{LOG_NAME}: --since {ref}: this project is not in a git repository"]
+    if shown.returncode != 0:
+        why = shown.stderr.decode("utf-8", "replace").strip().splitlines()
+        if why and ("does not exist" in why[-1] or "exists on disk, but not in" in why[-1]):
+            return []  # no log committed there yet: anything extends it
+        return [f"{LOG_NAME}: cannot read it at {ref!r}: {why[-1] if why else 'git show failed'}"]
+    then = shown.stdout.decode("utf-8", "replace").split("\n")[:-1]
+    now, _ = _read_raw(project)
+    if len(now) < len(then):
+        return [f"{LOG_NAME}: has {len(now)} lines, but {len(then)} at {ref}; the log was cut"]
+    for i, (a, b) in enumerate(zip(then, now), 1):
+        if a != b:
+            return [f"{LOG_NAME}:{i}: differs from line {i} at {ref}; the log was rewritten (it may only grow)"]
+    return []
+
+
 def verify(project, *, full: bool = False) -> list[str]:
     """[] if the audit log and the sign-off records are intact; else every problem found.
 

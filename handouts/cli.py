@@ -473,16 +473,29 @@ def audit_group():
 
 @audit_group.command(name="verify")
 @ROOT_OPTION
-def audit_verify(root):
-    """Exit non-zero and name the first bad line if the log was edited, cut or reordered."""
+@click.option("--since", "since", default=None, metavar="GIT_REF",
+              help="Also require the log committed at GIT_REF (e.g. origin/main) to be the start of this one.")
+def audit_verify(root, since):
+    """Exit 5 and name the first bad line if the log was forged, edited, re-chained, back-dated or cut.
+
+    Checks every signature against signoffs/reviewers.yaml. With --since, the log
+    must extend the one committed at that git revision (for CI on pull requests).
+
+    \b
+    Example:
+        handouts audit verify --since origin/main
+    """
     from handouts import audit
     from handouts.config import load_project
     from handouts.exceptions import SignoffError
 
-    problems = audit.verify(load_project(root), full=True)  # every signature, no remembered checks
+    project = load_project(root)
+    problems = audit.verify(project, full=True)  # every signature, no remembered checks
+    if not problems and since:
+        problems = audit.extends_git(project, since)
     if problems:
         raise SignoffError("\n".join(problems))
-    click.echo("audit log OK")
+    click.echo("audit log OK" + (f"; it extends the log at {since}" if since else ""))
 
 
 @audit_group.command(name="show")
@@ -494,7 +507,7 @@ def audit_show(handout_id, root):
     from handouts.config import load_project
 
     for ev in audit.history(load_project(root), handout_id):
-        click.echo(audit.format_event(ev))
+        click.echo("\n".join(_shown(line) for line in audit.format_event(ev).split("\n")))
 
 
 @cli.command()

@@ -427,3 +427,45 @@ def test_signatures_already_verified_on_this_machine_are_not_checked_again(tmp_p
     _write(path, _chain(lines))
     reviewers._verified.clear()
     assert audit.verify(p) == [bad_signature(2)]
+
+
+def test_audit_verify_since_a_git_revision_refuses_a_cut_or_rewritten_log(tmp_path):
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from handouts.cli import cli
+
+    p, path = _log(tmp_path, 3)
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=T", "-c", "user.email=t@example.org"]
+    subprocess.run(git + ["init", "-q"], check=True)
+    subprocess.run(git + ["add", "signoffs"], check=True)
+    subprocess.run(git + ["commit", "-qm", "log"], check=True)
+    audit.append(p, {"event": "edit", "id": "acne", "fact": "about.4", "old": "a", "new": "b"}, now=T0,
+                 signer=signer(REVIEWER))
+
+    def verify():
+        return CliRunner().invoke(cli, ["audit", "verify", "--since", "HEAD", "--root", str(tmp_path)])
+
+    r = verify()
+    assert (r.exit_code, r.output) == (0, "audit log OK; it extends the log at HEAD\n")
+    _write(path, _lines(path)[:2])  # cut: still a valid log on its own
+    assert audit.verify(p) == []
+    r = verify()
+    assert r.exit_code == 5 and "signoffs/audit.jsonl: has 2 lines, but 3 at HEAD; the log was cut" in r.output
+    lines = _lines(path)
+    e = json.loads(lines[1])
+    e["new"] = "other"
+    _write(path, _chain([lines[0], audit.canonical(e) + "\n"]))
+    r = verify()
+    assert r.exit_code == 5 and "signoffs/audit.jsonl:2: the signature of 'dana-reyes' does not verify" in r.output
+    # an unsigned last line rewritten (no signature covers it yet): only the committed log shows it
+    _write(path, _chain(_lines(path)[:0] + [lines[0]]))
+    subprocess.run(git + ["checkout", "-q", "--", "signoffs"], check=True)
+    audit.append(p, {"event": "create", "id": "acne", "content_sha256": "1" * 64}, now=T0)
+    subprocess.run(git + ["commit", "-qam", "create"], check=True)
+    lines = _lines(path)
+    _write(path, _chain(lines[:-1] + [lines[-1].replace("1" * 64, "2" * 64)], start=len(lines) - 1))
+    assert audit.verify(p) == []
+    r = verify()
+    assert r.exit_code == 5 and "signoffs/audit.jsonl:4: differs from line 4 at HEAD; the log was rewritten" in r.output

@@ -37,3 +37,10 @@ def test_clean_collapses_white_space_and_names_the_field():
     with pytest.raises(SignoffError) as exc:
         textfields.clean("ok\x1b]0;pwned\x07", "acne: request changes")
     assert exc.value.message == "acne: request changes: contains an escape character (U+001B); delete it"
+
+
+def test_the_terminal_shows_control_characters_as_escapes_never_obeys_them():
+    from handouts.cli import _shown
+
+    assert _shown("ok\x1b[2J\u202eevil\tx") == "ok\\x1b[2J\\u202eevil\\tx"
+    assert _shown("Дана Рейес, MD") == "Дана Рейес, MD"
