@@ -420,8 +420,10 @@ def _fact_from(d: dict, where: str) -> DraftFact:
 
 
 def _read_text(path: Path, shown: str) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
+    from handouts.yamlsafe import MAX_BYTES, read_limited
+
+    try:  # provenance of a long sheet with every candidate runs to a few hundred kilobytes
+        return read_limited(path, shown, 20 * MAX_BYTES).decode("utf-8")
     except UnicodeDecodeError:
         raise InputError([f"{shown}:1:1: (file): not UTF-8 text; save it as UTF-8"])
 

@@ -230,8 +230,10 @@ def _record_create_once(project: Project, handout_id: str, content_sha256: str, 
 
 
 def _file_sha256(path: Path) -> str | None:
+    from handouts.yamlsafe import MAX_BYTES, read_limited
+
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(read_limited(path, f"{path.parent.name}/{path.name}", 20 * MAX_BYTES)).hexdigest()
     except FileNotFoundError:
         return None
 
@@ -265,9 +267,11 @@ def _count_unchanged(stats: "Stats", d: Draft | None) -> None:
 
 def read_draft(project: Project, handout_id: str) -> Draft | None:
     """load_draft, memoised by the file's bytes: each distinct draft is parsed once."""
+    from handouts.yamlsafe import read_limited
+
     path = draft_path(project.drafts, handout_id)
     try:
-        data = path.read_bytes()
+        data = read_limited(path, f"drafts/{path.name}", root=project.root)
     except FileNotFoundError:
         return None
     digest = hashlib.sha256(data).hexdigest()

@@ -190,11 +190,8 @@ def write_docs(project: Project, items: list[PublishItem], docs: Path) -> None:
 
     logo = None
     if settings.clinic.logo:
-        logo = project.site_config / settings.clinic.logo
-        if not logo.is_file() or logo.suffix.lower() not in (".svg", ".png", ".jpg", ".jpeg"):
-            raise PublishError(f"site_config/clinic.yaml: clinic.logo: {settings.clinic.logo} is not an "
-                               "SVG, PNG or JPEG file in site_config/")
-        shutil.copyfile(logo, assets / logo.name)
+        logo, data = read_logo(project)
+        (assets / logo.name).write_bytes(data)  # the checked bytes, never a file a symlink points at
     css = rendering.site_file(project, "assets/handouts.css")
     if css is None:
         raise PublishError("site_config/assets/handouts.css: not found")
@@ -248,6 +245,81 @@ def _place(pdf: Path | bytes, dest: Path) -> None:
         os.link(pdf, dest)
     except OSError:
         shutil.copyfile(pdf, dest)
+
+
+LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg")
+MAX_LOGO_BYTES = 2_000_000
+# Nothing in a logo may run, load or animate: these SVG elements are refused outright.
+_SVG_REFUSED = {"script", "style", "foreignobject", "animate", "animatemotion", "animatetransform",
+                "animatecolor", "set", "discard", "handler", "listener", "iframe", "embed", "object",
+                "audio", "video", "a", "image", "use", "feimage"}
+
+
+def read_logo(project: Project) -> tuple[Path, bytes]:
+    """(path, bytes) of clinic.logo: a regular SVG, PNG or JPEG file inside site_config/.
+
+    Refused with one clean line: a path (absolute or with ..), a symlink leading out
+    of the project (e.g. to /etc/passwd), anything but a regular file, an oversize
+    file, and an SVG that could run or load anything (see svg_problems).
+    """
+    from handouts.yamlsafe import read_limited
+
+    name = project.settings.clinic.logo
+    where = "site_config/clinic.yaml: clinic.logo"
+    rel = Path(name)
+    if rel.is_absolute() or ".." in rel.parts or name != rel.as_posix():
+        raise PublishError(f"{where}: give the name of a file in site_config/ (e.g. logo.svg), not a path: {name!r}")
+    path = project.site_config / rel
+    if path.suffix.lower() not in LOGO_TYPES:
+        raise PublishError(f"{where}: {name} is not an SVG, PNG or JPEG file in site_config/")
+    try:
+        data = read_limited(path, f"site_config/{name}", MAX_LOGO_BYTES, root=project.root)
+    except FileNotFoundError:
+        raise PublishError(f"{where}: {name} is not an SVG, PNG or JPEG file in site_config/") from None
+    except InputError as exc:
+        raise PublishError(f"{where}: {exc.problems[0]}") from None
+    if path.suffix.lower() == ".svg":
+        problems = svg_problems(data)
+        if problems:
+            raise PublishError(f"site_config/{name}: the logo was refused; nothing was published:\n  "
+                               + "\n  ".join(problems))
+    return path, data
+
+
+def svg_problems(data: bytes) -> list[str]:
+    """Why an SVG may not be a logo ([] if it may): anything that runs, loads or animates."""
+    text = data.decode("utf-8", errors="replace")
+    low = text.lower()
+    problems = []
+    if "<!doctype" in low or "<!entity" in low:
+        problems.append("a DOCTYPE or ENTITY declaration is not allowed")
+    if "<?xml-stylesheet" in low:
+        problems.append("an xml-stylesheet instruction is not allowed")
+    if problems:
+        return problems
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        return [f"not well-formed XML ({exc})"]
+    if root.tag.rsplit("}", 1)[-1] != "svg":
+        return ["the file is not an <svg> image"]
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        tag = el.tag.rsplit("}", 1)[-1]
+        if tag.lower() in _SVG_REFUSED:
+            problems.append(f"<{tag}> is not allowed in a logo (it can run script, load or animate content)")
+        for attr, value in el.attrib.items():
+            name = attr.rsplit("}", 1)[-1].lower()
+            v = " ".join(value.split()).lower()
+            if name.startswith("on"):
+                problems.append(f"<{tag} {name}=...>: event attributes are not allowed")
+            elif name == "href" and not v.startswith("#"):
+                problems.append(f"<{tag} href={value[:60]!r}>: links out of the image are not allowed")
+            elif "javascript:" in v or "@import" in v or "expression(" in v or (
+                    "url(" in v and "url(#" not in v.replace("url( #", "url(#")):
+                problems.append(f"<{tag} {name}={value[:60]!r}>: scripts and external resources are not allowed")
+    return sorted(set(problems))
 
 
 # -- 2. the build ----------------------------------------------------------------

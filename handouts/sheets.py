@@ -108,8 +108,9 @@ def sha256_bytes(data: bytes) -> str:
 def _remembered(path: Path, display: str, memo) -> Sheet:
     """load_sheet, memoised by the file's bytes and the validator's code (valid sheets only)."""
     from handouts.memo import key
+    from handouts.yamlsafe import read_limited
 
-    data = path.read_bytes()
+    data = read_limited(path, display)  # a regular file in the project, size-capped
     digest = sha256_bytes(data)
     k = key("sheet", digest, display)
     hit = memo.get("sheet", k)

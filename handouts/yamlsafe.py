@@ -53,6 +53,55 @@ def join(parent: str, key: object) -> str:
     return str(key) if parent == TOP else f"{parent}.{key}"
 
 
+def read_limited(path: Path, display: str, limit: int = MAX_BYTES, root: Path | None = None) -> bytes:
+    """The bytes of a regular file inside the project, at most `limit` of them.
+
+    Refused, as one located InputError each, never a hang or a MemoryError: a
+    symlink leading outside the project (`root`, by default the folder above the
+    file's folder), anything that is not a regular file (a FIFO, a device such as
+    /dev/zero, a socket), and a file larger than `limit`. FileNotFoundError passes.
+    """
+    import os
+    import stat
+
+    path = Path(path)
+    root = Path(root) if root is not None else path.absolute().parent.parent
+    real = path.resolve()
+    try:
+        real.relative_to(root.resolve())
+    except ValueError:
+        raise InputError([problem(display, 1, 1, FILE, f"leads outside the project (to {real}); "
+                                                     "keep the file itself in the project")]) from None
+    try:
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise InputError([problem(display, 1, 1, FILE, f"cannot read the file: {exc.strerror or exc}")]) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError([problem(display, 1, 1, FILE, "not a regular file (a FIFO, device or socket); "
+                                                          "put a plain file here")])
+        if st.st_size > limit:
+            raise InputError([problem(display, 1, 1, FILE,
+                                      f"the file is too large ({st.st_size} bytes); the limit is {limit} bytes")])
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        data = b"".join(chunks)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise InputError([problem(display, 1, 1, FILE,
+                                  f"the file is too large (more than {limit} bytes); the limit is {limit} bytes")])
+    return data
+
+
 def read_document(path: Path, display: str, allow_empty: bool = False) -> tuple[yaml.Node | None, bytes, str]:
     """Check a YAML file and compose its node tree: (root node or None if empty, bytes, text).
 
@@ -60,12 +109,9 @@ def read_document(path: Path, display: str, allow_empty: bool = False) -> tuple[
     aliases, no tags, no merge keys and no duplicate keys.
     """
     try:
-        data = Path(path).read_bytes()
+        data = read_limited(path, display)
     except OSError as exc:
         raise InputError([problem(display, 1, 1, FILE, f"cannot read the file: {exc.strerror or exc}")]) from None
-    if len(data) > MAX_BYTES:
-        raise InputError([problem(display, 1, 1, FILE,
-                                  f"the file is too large ({len(data)} bytes); the limit is {MAX_BYTES} bytes")])
     text = _decode(data, display)
     root = _compose(text, display, allow_empty)
     return root, data, text
