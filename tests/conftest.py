@@ -19,13 +19,15 @@ def _test_signing_keys():
     """Throwaway reviewer keys in a private ssh-agent for the whole session; no user key is ever used."""
     import os
 
-    from tests.signoff_support import start_agent
+    from tests.signoff_support import KEYS_ENV, start_agent, stop_agent
 
     saved = {k: os.environ.get(k) for k in ("SSH_AUTH_SOCK", "HANDOUTS_SIGNING_KEY")}
     agent = start_agent()
     yield
-    agent.terminate()
-    agent.wait(timeout=10)
+    stop_agent(agent)
+    keys = os.environ.pop(KEYS_ENV, None)
+    if keys:
+        shutil.rmtree(keys, ignore_errors=True)
     for k, v in saved.items():
         if v is None:
             os.environ.pop(k, None)

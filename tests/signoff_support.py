@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -75,10 +76,15 @@ def signer(printed: str = "Dana Reyes, MD, FAAD", root: Path | None = None):
 
 
 def start_agent() -> subprocess.Popen:
-    """A private ssh-agent holding every test key; sets SSH_AUTH_SOCK for this process and its children."""
+    """A private ssh-agent holding every test key; sets SSH_AUTH_SOCK for this process and its children.
+
+    Stop it by closing the returned process's stdin (stop_agent)."""
     folder = keys_dir()
     sock = os.path.join(folder, "agent.sock")
-    agent = subprocess.Popen(["ssh-agent", "-D", "-a", sock], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # ssh-agent runs a command and ends when it ends; the command waits for the end of its stdin, which
+    # closes when the session ends, even if pytest is killed, so no agent outlives its test session
+    agent = subprocess.Popen(["ssh-agent", "-a", sock, sys.executable, "-c", "import sys; sys.stdin.read()"],
+                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(200):
         if os.path.exists(sock):
             break
@@ -126,6 +132,11 @@ def install_kill_points() -> None:
         hook("after-record")
 
     audit.append, signoff._write_records = hooked_append, hooked_write
+
+
+def stop_agent(agent: subprocess.Popen) -> None:
+    agent.stdin.close()
+    agent.wait(timeout=30)
 
 
 def project(tmp_path, **review) -> Project:
