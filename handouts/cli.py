@@ -87,6 +87,8 @@ def init(folder):
         click.echo(f"created {folder / name}")
     click.echo(f"\nNext: edit {folder / 'site_config' / 'clinic.yaml'} (clinic name, phone, site.url), "
                f"replace the example sheet in {folder / 'sources'}/, then run `handouts build` in {folder}.")
+    click.echo('Set up the first reviewer there (it makes an SSH key): '
+               'handouts reviewer add "Dana Reyes, MD, FAAD" --new-key')
 
 
 @cli.command()
