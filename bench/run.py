@@ -12,8 +12,11 @@ Prints, from one run on a scratch copy of the project:
      it (`python -m handouts ...`), against a bare `mkdocs build` of the same site:
      no-change rebuild, one handout changed and re-approved then rebuilt, `approve`,
      `check` of the whole library, first publish with 1 and 2 PDF workers, peak memory
+  6. constrained vs free generation (bench/constrained.py): on an evenly spaced sample of
+     the starter facts, the share of greedy outputs the guard accepts and their grade,
+     free and constrained by the fact's GBNF grammar (--sample N facts; 0 = all)
 
-Usage: python bench/run.py [--only model|scale] [--sizes 3 100 300] [--sheets ...] [--json]
+Usage: python bench/run.py [--only model|scale|grammar] [--sizes 3 100 300] [--sample 12] [--sheets ...] [--json]
 """
 
 from __future__ import annotations
@@ -53,6 +56,13 @@ class Counting(Model):
 
     def _generate(self, messages, params) -> Generation:
         return self.inner.generate(messages, params)
+
+    def score_text(self, text):
+        return self.inner.score_text(text)
+
+    def generate_constrained(self, messages, params, grammar):
+        self.calls += 1
+        return self.inner.generate_constrained(messages, params, grammar)
 
 
 def scratch_project(sheets: list[str]) -> Path:
@@ -102,14 +112,39 @@ def bare_mkdocs_seconds(project) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sheets", nargs="+", default=["acne", "eczema", "melasma"])
-    ap.add_argument("--only", choices=["model", "scale"])
+    ap.add_argument("--only", choices=["model", "scale", "grammar"])
+    ap.add_argument("--sample", type=int, default=12, help="facts for constrained vs free (0: all)")
     ap.add_argument("--sizes", nargs="+", type=int, default=[3, 100, 300])
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-    if args.only != "scale":
+    if args.only in (None, "model"):
         model_section(args)
-    if args.only != "model":
+    if args.only in (None, "scale"):
         scale_section(args)
+    if args.only in (None, "grammar"):
+        grammar_section(args)
+
+
+def grammar_section(args) -> None:
+    import constrained
+
+    say = (lambda *a: print(*a, file=sys.stderr)) if args.json else print
+    root = scratch_project(args.sheets)
+    project, sheets = pipeline.load(root)
+    say(f"constrained vs free generation: {args.sample or 'all'} facts of {', '.join(args.sheets)} "
+        f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    figures = constrained.measure(project, sheets, args.sample, log=say)
+    shutil.rmtree(root, ignore_errors=True)
+    if args.json:
+        print(json.dumps({"grammar": figures}, indent=2))
+        return
+    n = figures["facts"]
+    for mode in ("free", "constrained"):
+        f = figures[mode]
+        print(f"{mode:<12} accepted {f['accepted']}/{n} ({f['acceptance_rate']:.0%}), changed and accepted "
+              f"{f['accepted_and_changed']}, FK median accepted {f['fk_median_accepted']} / all "
+              f"{f['fk_median_all']} (sources {figures['source_fk_median']}), "
+              f"{f['seconds_per_generation']} s per generation")
 
 
 def scale_section(args) -> None:
