@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from dataclasses import replace
 
 from handouts import grammar
 from handouts.checks import check_rewrite
@@ -30,7 +31,9 @@ def sample_facts(sheets, sample: int):
 
 def measure(project, sheets, sample: int, log=print) -> dict:
     settings = project.settings
-    params = candidate_params(params_from(settings), 0)
+    # greedy, as the drafting loop's first candidate; a generous time limit: on a shared
+    # machine a constrained generation can take minutes, and a cut-off is not a verdict
+    params = replace(candidate_params(params_from(settings), 0), timeout_seconds=900)
     model = LlamaCppModel(bundled_model_path(), n_ctx=settings.model.n_ctx, threads=settings.model.threads)
     picked = sample_facts(sheets, sample)
     rows = {"free": [], "constrained": []}

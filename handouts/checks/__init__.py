@@ -113,8 +113,10 @@ def _check_rewrite(source: str, candidate: str, section: str,
     found += drugs.findings(source, candidate)
     # meaning is compared on the plain form of both texts (paraphrases.tsv)
     s_plain, c_plain = paraphrase.canonical(source), paraphrase.canonical(candidate)
-    found += markers.findings(s_plain, c_plain)
-    found += content.findings(s_plain, c_plain, glossary=glossary, strict=strict)
+    meaning = markers.findings(s_plain, c_plain)
+    named = frozenset(w for f in meaning if f.kind is Kind.RELATION for w in f.words)
+    found += meaning
+    found += content.findings(s_plain, c_plain, glossary=glossary, strict=strict, reported=named)
     if strict:
         found += warnings.findings(source, candidate)
     found += english.findings(source, candidate)

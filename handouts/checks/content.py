@@ -305,8 +305,11 @@ def _is_negation(clause: list[str], i: int) -> bool:
 
 
 def findings(source: str, candidate: str, *, glossary: Mapping[str, str] | None = None,
-             strict: bool = False) -> list[Finding]:
-    return analyse(source, candidate, glossary=glossary, strict=strict).findings()
+             strict: bool = False, reported: frozenset[str] = frozenset()) -> list[Finding]:
+    """`reported`: words another check already named (not named twice)."""
+    report = analyse(source, candidate, glossary=glossary, strict=strict)
+    report.added = [a for a in report.added if _quoted([a])[0] not in reported]
+    return report.findings()
 
 
 def check(source: str, candidate: str, *, glossary: Mapping[str, str] | None = None,
