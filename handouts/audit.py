@@ -190,7 +190,9 @@ def append(project, event: dict, *, now: datetime | None = None, signer=None) ->
     """Append one event; returns the entry as written. Never rewrites earlier lines.
 
     With a `signer` (handouts.reviewers.Signer) the line is signed by that reviewer
-    and names them in `by`. Refuses a time before the last line's.
+    and names them in `by`; a signed line dated before the last line is refused
+    (the signer's clock is behind). An unsigned line takes the last line's time
+    instead, so a build is not stopped by a reviewer whose clock ran ahead.
     """
     from handouts.exceptions import SignoffError
 
@@ -209,7 +211,9 @@ def append(project, event: dict, *, now: datetime | None = None, signer=None) ->
         prev = sha256_text(lines[-1]) if lines else GENESIS
         ts = format_ts(now) if now else utc_now()
         last_ts = _last_ts(lines)
-        if last_ts and ts < last_ts:
+        if last_ts and ts < last_ts and signer is None:
+            ts = last_ts  # a machine event (create, publish, hand edit) never goes back: a signer's clock ran ahead
+        elif last_ts and ts < last_ts:
             raise SignoffError(f"{LOG_NAME}: the time now ({ts}) is before the log's last entry ({last_ts}); "
                                f"times in the log never go back: check the computer's clock")
         entry = dict(event, n=len(lines) + 1, prev=prev, ts=ts)

@@ -469,3 +469,10 @@ def test_audit_verify_since_a_git_revision_refuses_a_cut_or_rewritten_log(tmp_pa
     assert audit.verify(p) == []
     r = verify()
     assert r.exit_code == 5 and "signoffs/audit.jsonl:4: differs from line 4 at HEAD; the log was rewritten" in r.output
+
+
+def test_a_machine_event_after_a_line_from_a_clock_that_ran_ahead_keeps_times_in_order(tmp_path):
+    p, _ = _log(tmp_path, 1)  # signed at T0
+    e = audit.append(p, {"event": "create", "id": "acne", "content_sha256": "1" * 64},
+                     now=T0.replace(hour=8))  # the build machine's clock is behind the reviewer's
+    assert e["ts"] == "2026-01-15T09:30:00Z" and audit.verify(p) == []
