@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Mapping
 
-from handouts.checks import content, degenerate, drugs, english, markers, paraphrase, quantities, warnings
 from handouts.checks.findings import Finding, Kind
 from handouts.checks.readability import Readability, readability
 from handouts.lexicon import repair
@@ -103,6 +102,10 @@ def _remembered(memo, source: str, candidate: str, section: str,
 @lru_cache(maxsize=8192)
 def _check_rewrite(source: str, candidate: str, section: str,
                    glossary: tuple[tuple[str, str], ...]) -> Verdict:
+    # imported on first use (compiling their patterns takes about a second): a command
+    # that finds every verdict in the memo never loads them
+    from handouts.checks import content, degenerate, drugs, english, markers, paraphrase, quantities, warnings
+
     glossary = dict(glossary)
     bad = degenerate.findings(source, candidate)
     if bad and (not candidate.strip() or degenerate.fatal(bad)):
