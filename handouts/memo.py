@@ -9,7 +9,8 @@ most builds change nothing. What is pure and deterministic is therefore kept in
 - "verdict": `checks.check_rewrite` on (fact, candidate, section, glossary);
 - "report":  a draft's whole check report, by the draft, its sheet and the settings;
 - "drafting": that a sheet's draft and provenance are what drafting would write again;
-- "release": the closing table of the last full build, by its inputs (the fast path).
+- "release": the closing table of the last full build, by its inputs (the fast path);
+- "scan":    that a built page passed the site scan, by its bytes.
 
 Every key also holds the *version* of its kind: a SHA-256 of the code and data
 files that compute it (and of the libraries they call), taken at run time. So a
@@ -40,6 +41,7 @@ _SOURCES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "report": (("checks", "lexicon.py", "data", "drafts.py", "pipeline.py", "service.py", "sheets.py"),
                ("textstat", "pyphen", "nltk")),
     "release": (("pipeline.py", "releases.py", "publish.py"), ()),
+    "scan": (("sitescan.py",), ("mkdocs-material",)),
     "drafting": (("checks", "lexicon.py", "data", "drafts.py", "pipeline.py", "service.py", "sheets.py", "drafting.py",
                   "prompts.py", "models.py"), ("textstat", "pyphen", "nltk")),
 }

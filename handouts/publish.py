@@ -92,7 +92,9 @@ def publish(project: Project, items: list[PublishItem], *, inputs: dict | None =
         if not project.settings.site.base_url():  # a preview: no sitemap without absolute URLs
             for name in ("sitemap.xml", "sitemap.xml.gz"):
                 (new_site / name).unlink(missing_ok=True)
-        problems = verify(new_site, items, project.settings.site.base_url() or "/")
+        from handouts import memo
+
+        problems = verify(new_site, items, project.settings.site.base_url() or "/", memo=memo.for_project(project))
         if problems:
             shown = "\n  ".join(problems[:20])
             more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
@@ -375,8 +377,10 @@ def expected_pages(items: list[PublishItem]) -> set[str]:
     return {"index.html", "404.html"} | {f"{i.draft.id}/index.html" for i in items}
 
 
-def verify(site: Path, items: list[PublishItem], site_url: str = "/") -> list[str]:
-    """Every reason not to serve `site`, one line each (empty: serve it)."""
+def verify(site: Path, items: list[PublishItem], site_url: str = "/", *, memo=None) -> list[str]:
+    """Every reason not to serve `site`, one line each (empty: serve it).
+
+    `memo` (handouts.memo.Memo): pages found clean before, byte for byte, are not scanned again."""
     from urllib.parse import urlsplit
 
     from handouts.sitescan import scan_site
@@ -399,7 +403,7 @@ def verify(site: Path, items: list[PublishItem], site_url: str = "/") -> list[st
         problems.append(f"PDFs differ from the approved set: have {sorted(pdfs)}, want {sorted(want_pdfs)}")
     problems += _check_sitemap(site, ids, site_url)
     problems += _check_search_locations(site, ids)
-    problems += scan_site(site, base_path)
+    problems += scan_site(site, base_path, memo=memo)
     return problems
 
 

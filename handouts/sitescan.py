@@ -172,10 +172,31 @@ def scan_search_index(path: Path, where: str) -> list[str]:
     return problems
 
 
-def scan_site(site: Path, base_path: str = "/") -> list[str]:
+def _scan_remembered(text: str, rel: str, allow: bool, memo) -> tuple[list[str], list[str]]:
+    """scan_html, memoised (handouts.memo, kind "scan") for pages found clean: a rebuild
+    scans only the pages whose bytes changed."""
+    if memo is None:
+        return scan_html(text, rel, allow_theme_scripts=allow)
+    import hashlib
+
+    from handouts.memo import key
+
+    k = key("scan", rel, allow, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    hit = memo.get("scan", k)
+    if hit is not None:
+        return [], hit
+    found, scripts = scan_html(text, rel, allow_theme_scripts=allow)
+    if not found:
+        memo.put("scan", k, scripts)
+    return found, scripts
+
+
+def scan_site(site: Path, base_path: str = "/", *, memo=None) -> list[str]:
     """Every problem in a built site, one line each.
 
     `base_path` is the path part of the site URL (404.html uses absolute paths).
+    With `memo` (handouts.memo.Memo), a page this scanner found clean before, byte
+    for byte, is not parsed again; where its scripts point is still checked.
     """
     site = Path(site)
     problems: list[str] = []
@@ -185,7 +206,7 @@ def scan_site(site: Path, base_path: str = "/") -> list[str]:
         suffix = path.suffix.lower()
         if suffix in (".html", ".htm", ".svg", ".xml"):
             text = path.read_text(encoding="utf-8", errors="replace")
-            found, scripts = scan_html(text, rel, allow_theme_scripts=suffix in (".html", ".htm"))
+            found, scripts = _scan_remembered(text, rel, suffix in (".html", ".htm"), memo)
             problems += found
             for src in scripts:
                 clean = src.split("?")[0].split("#")[0]

@@ -129,3 +129,21 @@ def test_a_broken_memo_file_is_a_cold_memo(tiny):
     (work / memo.FILE_NAME).write_bytes(b"this is not a database" * 100)
     result = pipeline.build(tiny, model=echo_model(), progress=False)
     assert [r.id for r in result.rows] == ["hives"]
+
+
+def test_a_page_found_clean_is_not_scanned_again_but_a_changed_one_is(tmp_path, monkeypatch):
+    from handouts import sitescan
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.html").write_text("<p>fine</p>")
+    m = memo.Memo(tmp_path / "memo.sqlite3")
+    assert sitescan.scan_site(site, memo=m) == []
+    calls = []
+    real = sitescan.scan_html
+    monkeypatch.setattr(sitescan, "scan_html", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    assert sitescan.scan_site(site, memo=m) == [] and calls == []
+    (site / "a.html").write_text('<p>fine</p><a href="javascript:alert(1)">x</a>')
+    problems = sitescan.scan_site(site, memo=m)
+    assert calls == ["a.html"] and problems and problems[0].startswith("a.html:")
+    assert sitescan.scan_site(site, memo=m) == problems  # a page with problems is never remembered
