@@ -122,8 +122,8 @@ def test_wheel_in_a_fresh_venv_inits_and_builds_a_site(tmp_path):
     assert r.returncode == 0, r.stderr
     clinic = work / "derm"
     cfg = clinic / "site_config" / "clinic.yaml"
-    cfg.write_text(cfg.read_text().replace('phone: ""', 'phone: "(555) 010-2040"')
-                   + "model:\n  candidates: 1\n  max_tokens: 60\n")  # quick drafting
+    cfg.write_text(cfg.read_text().replace('phone: ""', 'phone: "(555) 010-2040"')  # quick drafting, patient
+                   + "model:\n  candidates: 1\n  max_tokens: 60\n  timeout_seconds: 600\n")  # with a busy CPU
 
     r = run("build", "--quiet", cwd=clinic)  # no site.url yet: a preview
     assert r.returncode == 0, r.stderr
@@ -136,7 +136,13 @@ def test_wheel_in_a_fresh_venv_inits_and_builds_a_site(tmp_path):
     assert r.stderr.startswith("site_config/clinic.yaml: site.url: a release needs the public address")
 
     cfg.write_text(cfg.read_text().replace('  url: ""', "  url: https://derm.example.org/patient-info/"))
-    r = run("approve", "hives", "--reviewer", "Dana Reyes, MD", "--yes", cwd=clinic)
+    key = tmp_path / "keys" / "dana"
+    key.parent.mkdir()
+    r = run("reviewer", "add", "Dana Reyes, MD, FAAD", "--new-key", str(key), "--no-passphrase", cwd=clinic)
+    assert r.returncode == 0, r.stderr
+    env["HANDOUTS_SIGNING_KEY"] = str(key)  # the reviewer's own key signs the approval
+    env.pop("SSH_AUTH_SOCK", None)
+    r = run("approve", "hives", "--reviewer", "Dana Reyes, MD, FAAD", "--yes", cwd=clinic)
     assert r.returncode == 0, r.stderr
     r = run("build", "--quiet", "--release", cwd=clinic)
     assert r.returncode == 0, r.stderr
