@@ -86,7 +86,7 @@ def test_cli_approve_shows_everything_signed_and_asks_for_each_acknowledgement(c
     r = run(clinic, "approve", "acne", "--reviewer", REVIEWER, input="y\ny\ny\n")
     assert r.exit_code == 0, r.output
     d = load_draft(clinic.drafts, "acne")
-    for shown in ("Also called: acne vulgaris, pimples, breakouts", "What is Acne?", "When to get help",
+    for shown in ("Also called: acne vulgaris, pimples, breakouts", "What is acne?", "When to get help",
                   "  sebum: the natural oil made by glands in the skin", "References\n  1. Reynolds RV",
                   f"Content SHA-256: {d.content_sha256()}", f"[{keys[0]}] summary: drops 'inflammatory'",
                   '"approved for publication"'):
