@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from handouts.checks.findings import Finding, Kind, messages, quote, times
-from handouts.lexicon import normalize, plain_terms, stems
+from handouts.lexicon import normalize, plain_terms, stems, tokens
 
 LIMITS: dict[str, tuple[str, ...]] = {
     "upper limit": (r"no more than", r"not more than", r"up to", r"at most", r"maximum",
@@ -154,7 +154,7 @@ def _negating_synonyms(source: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _term_classes() -> tuple[tuple[tuple[str, ...], frozenset[str]], ...]:
-    """(term stems, quantifier and relation classes its plain synonyms use)."""
+    """(term words, quantifier and relation classes its plain synonyms use)."""
     out = []
     from handouts.checks.paraphrase import is_unequal
 
@@ -164,14 +164,15 @@ def _term_classes() -> tuple[tuple[tuple[str, ...], frozenset[str]], ...]:
                    for name, r in list(_QUANT_RE.items()) + list(_RELATION_RE.items())
                    if r.search(normalize(p))}
         if classes:
-            out.append((t_st, frozenset(classes)))
+            out.append((tuple(tokens(t.term)), frozenset(classes)))
     return tuple(out)
 
 
 def _lexicon_classes(source: str) -> set[str]:
     """Classes a rewrite may add because a lexicon synonym of a source term says them:
-    "bacterial" -> "caused by germs"."""
-    src = stems(source)
+    "bacterial" -> "caused by germs". The term must be written as it is ("hormonal",
+    not "hormone": "hormone therapy" does not license "caused by hormones")."""
+    src = tokens(source)
     out: set[str] = set()
     for term_stems, classes in _term_classes():
         n = len(term_stems)
