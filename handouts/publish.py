@@ -87,7 +87,7 @@ def publish(project: Project, items: list[PublishItem], *, inputs: dict | None =
     new_docs = project.work / f"docs.new-{stamp}"
     new_site = project.root / f"site.new-{stamp}"
     try:
-        write_docs(project, items, new_docs)
+        used_pdfs = write_docs(project, items, new_docs)
         build(config_file, new_docs, new_site, overrides=overrides)
         if not project.settings.site.base_url():  # a preview: no sitemap without absolute URLs
             for name in ("sitemap.xml", "sitemap.xml.gz"):
@@ -107,7 +107,7 @@ def publish(project: Project, items: list[PublishItem], *, inputs: dict | None =
         else:
             _install(new_site, project.site_dir, previous_dir(project), stamp)
         _install(new_docs, docs_dir(project), None, stamp)
-        _prune_pdf_cache(project)
+        _prune_pdf_cache(project, used_pdfs)
         prev, _ = releases.check_release(project, previous_dir(project))
         releases.prune(project, {manifest["release"]} | ({prev["release"]} if prev else set()))
     finally:
@@ -170,17 +170,18 @@ def pdf_cache(project: Project) -> Path:
     return project.work / "pdf-cache"
 
 
-def _prune_pdf_cache(project: Project, keep: int = 50) -> None:
-    """Keep every PDF of the live site and the `keep` most recent others (for a quick rollback)."""
-    live = {p.name for p in docs_dir(project).glob("*/*.pdf")}
-    files = sorted((p for p in pdf_cache(project).glob("*.pdf") if p.name not in live),
+def _prune_pdf_cache(project: Project, used: set[str] = frozenset(), keep: int = 50) -> None:
+    """Keep every PDF the live site uses (`used`: cache file names) and the `keep` most
+    recent others (for a quick rollback); a library of any size re-renders none."""
+    files = sorted((p for p in pdf_cache(project).glob("*.pdf") if p.name not in used),
                    key=lambda p: p.stat().st_mtime, reverse=True)
     for old in files[keep:]:
         old.unlink(missing_ok=True)
 
 
-def write_docs(project: Project, items: list[PublishItem], docs: Path) -> None:
-    """Render every page, PDF and asset into `docs` (which must not exist yet)."""
+def write_docs(project: Project, items: list[PublishItem], docs: Path) -> set[str]:
+    """Render every page, PDF and asset into `docs` (which must not exist yet).
+    Returns the names of the PDF cache files the pages use."""
     from handouts import pdf as pdfs
 
     settings = project.settings
@@ -217,9 +218,12 @@ def write_docs(project: Project, items: list[PublishItem], docs: Path) -> None:
         pdf_names[h["id"]] = h["pdf_name"]
         entries.append({"id": h["id"], "title": h["title"], "also_called": h["also_called"]})
     # only PDFs whose inputs changed are rendered, in parallel worker processes
+    used = set()
     for hid, got in pdfs.render_all(jobs, pdf_cache(project)).items():
         (docs / hid).mkdir()
         _place(got, docs / hid / pdf_names[hid])
+        if isinstance(got, Path):
+            used.add(got.name)
 
     groups: dict[str, list[dict]] = {}
     for e in sorted(entries, key=lambda e: e["title"].casefold()):
@@ -228,6 +232,7 @@ def write_docs(project: Project, items: list[PublishItem], docs: Path) -> None:
     index = rendering.sanitize(rendering.render(env, "index.html.j2", clinic=clinic, groups=list(groups.items())))
     (docs / "index.md").write_text(
         rendering.markdown_page(env, "page.md.j2", "Patient handouts", index), encoding="utf-8")
+    return used
 
 
 def robots_txt(site) -> str:

@@ -56,3 +56,16 @@ def test_the_cache_key_does_not_import_weasyprint():
             "PdfJob('x', '<p>x</p>', '', '', None).key(); print('weasyprint' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_cache_keeps_every_pdf_the_site_uses_however_many(tmp_path):
+    project = clinic_project(tmp_path)
+    cache = publishing.pdf_cache(project)
+    cache.mkdir(parents=True)
+    names = [f"{i:064x}.pdf" for i in range(120)]
+    for name in names:
+        (cache / name).write_bytes(b"%PDF-1.7")
+    used = set(names[:100])  # a library of 100 handouts
+    publishing._prune_pdf_cache(project, used, keep=5)
+    left = {p.name for p in cache.glob("*.pdf")}
+    assert used <= left and len(left) == 105
