@@ -97,6 +97,9 @@ def _has_finite_verb(sentence: str) -> bool:
         if prev in _PRONOUNS or (i == 1 and prev in ("this", "that", "these", "those")):
             if form in ("s", "past", "ed", "base"):
                 return True  # "It kills", "This keeps", "They need"
+        only_verb = not ({"NOUN", "ADJ", "PROPN"} & set(_readings(w)))
+        if prev in _DETERMINERS and only_verb and form in ("s", "base", "past"):
+            return True  # "Some contain mercury", "Both need blood tests": a pronoun subject
         if prev in _DETERMINERS or prev in _PREPOSITIONS or (prev and prev[0].isdigit()):
             continue  # "the spots", "for most hives", "2 weeks": a noun
         if form == "ed" and nxt in ("by", "from"):
