@@ -350,7 +350,8 @@ def lexicon_repair(text: str, glossary: Mapping[str, str] | None = None,
             continue
         plain = t.plains[0]
         after = text[m.end():m.end() + len(plain) + 8].lower()
-        if t.is_identity or t.mode == NOREPAIR or plain.lower() in after or after.lstrip().startswith("("):
+        if t.is_identity or _spaced(plain) == key or t.mode == NOREPAIR or plain.lower() in after or \
+                after.lstrip().startswith("("):
             continue  # a shield, left alone, or already explained right after: "phototherapy (light therapy)"
         if t.mode == EXPLAIN or term_key(found) in taught:
             k = term_key(found)

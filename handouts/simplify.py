@@ -162,7 +162,7 @@ _ADVERBS = frozenset("even also often usually then still sometimes always never 
 def _starts_clause(rw: list[str], imperative: bool) -> bool:
     """Does the part after ", and" start a clause of its own (its own subject, or an
     instruction when the sentence is one)?"""
-    if imperative and _imperative(rw):
+    if _imperative(rw) and (imperative or rw[0] in _IMPERATIVES):
         return True
     words = rw[1:] if rw[0] in _ADVERBS else rw
     if not words or words[0] in _PREPOSITIONS or words[0] in ("and", "or") or words[0].endswith("ed") or (
@@ -179,7 +179,7 @@ def _coordinated(s: str) -> str | None:
     for m in _COORD.finditer(s):
         left, right = s[:m.start()], s[m.end():]
         rw = [w.lower() for w in _words(right)]
-        if len(_words(left)) < 4 or len(rw) < 3 or not _starts_clause(rw, imperative and m.group(1) == "and"):
+        if len(_words(left)) < 4 or len(rw) < 3 or not _starts_clause(rw, imperative):
             continue
         if not has_finite_verb(left) or not has_finite_verb(right):
             continue
@@ -215,6 +215,9 @@ def _noun_phrase_before(text: str) -> str | None:
             break
         if _is_verb_only(bare) and out:
             break
+        ahead = tokens[len(tokens) - k - 2].strip(",;:()").lower() if len(tokens) - k - 2 >= 0 else ""
+        if out and ahead in _AUX and _can_be_verb(bare):
+            break  # "can leave keloids": "leave" is the verb, not part of the noun phrase
         out.append(tok)
         if bare in _DETERMINERS:
             break

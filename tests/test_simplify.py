@@ -113,3 +113,19 @@ def test_restructure_keeps_a_rule_only_if_accepted():
 ])
 def test_has_finite_verb(clause, expected):
     assert has_finite_verb(clause) is expected
+
+
+def test_the_noun_phrase_stops_at_the_verb_after_a_modal():
+    out = apply_rule(RULE["which-clause"], "Acne on the back can leave keloids, which are more common on brown skin.")
+    assert out == "Acne on the back can leave keloids. Keloids are more common on brown skin."
+
+
+def test_so_before_an_instruction_starts_its_own_sentence():
+    out = apply_rule(RULE["coordinated-clauses"], "Smoking raises the risk of clots with this pill, so tell your doctor if you smoke.")
+    assert out == "Smoking raises the risk of clots with this pill. So tell your doctor if you smoke."
+
+
+def test_a_subject_repeated_across_a_full_stop_is_not_a_doubled_word():
+    src = "Acne on the back can leave keloids, which are more common on brown skin."
+    assert check_rewrite(src, apply_rule(RULE["which-clause"], src)).accepted
+    assert not check_rewrite("Wash the hair roots.", "Wash the hair hair roots.").accepted

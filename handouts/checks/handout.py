@@ -48,7 +48,8 @@ _NOT_PASSIVE = {"tired", "interested", "worried", "pleased", "scared", "concerne
                 "raised", "swollen", "blocked", "clogged", "damaged", "limited"}
 _CALC = (
     (re.compile(r"\b\d+\s*/\s*\d+\b"), "a fraction"),
-    (re.compile(r"\b\d+\s+(?:in|out of)\s+(?:every\s+)?\d+\b", re.I), "a ratio"),
+    # "1 in 4" asks for a division; "85 in 100", "1 in 10" are natural frequencies: plain
+    (re.compile(r"\b\d+\s+(?:in|out of)\s+(?:every\s+)?(?!10\b|100\b|1,?000\b)\d+\b", re.I), "a ratio"),
     (re.compile(r"\b\d+(?:\.\d+)?\s*%\s+of\b", re.I), "a percentage of a group"),
     (re.compile(r"\b(?:per|/)\s*(?:kg|kilogram|pound|lb)\b", re.I), "a dose by body weight"),
     (re.compile(r"\b\d+\s*(?:x|times)\s+(?:as|more|less)\b", re.I), "a multiple"),

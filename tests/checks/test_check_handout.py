@@ -118,3 +118,11 @@ def test_report_round_trips_through_json():
     back = Report.from_dict(json.loads(json.dumps(rep.to_dict())))
     assert back == rep and back.passed is False and back.content_sha256 == d.content_sha256()
     assert back.first_error() == "no section on how the condition looks on darker skin"
+
+
+def test_natural_frequencies_are_not_calculations():
+    from handouts.checks.handout import calculation_numbers
+
+    assert calculation_numbers("About 85 in 100 people (85%) get acne.") == []
+    assert calculation_numbers("About 9 out of 10 people get it.") == []
+    assert calculation_numbers("About 1 in 4 people get it.") == ["'1 in 4' (a ratio)"]
