@@ -7,16 +7,22 @@ Prints, from one run on a scratch copy of the project:
   2. cold build time for the starter sheets (no drafts, no cache)
   3. no-change rebuild time vs a bare `mkdocs build` of the same pages: ratio
   4. model calls made by the no-change rebuild (must be 0)
-  5. scale (bench/scale.py): a scratch clinic of 3, 100 and 300 handouts (the starters
+  5. plain language (`--only plain`, no model): on the committed drafts, the share of
+     facts by origin (clinician's words unchanged, word swaps, restructured, model
+     rewrite, clinician edit), FK and SMOG of each sheet before (the clinician's facts)
+     and after (the draft), and the time per fact of the deterministic part of drafting
+     (lexicon, sentence rules and the guard on every candidate, model output from the
+     provenance cache); the model section adds the cold time per fact with the model
+  6. scale (bench/scale.py): a scratch clinic of 3, 100 and 300 handouts (the starters
      copied under new ids, drafts reused, all approved); each command run as a user runs
      it (`python -m handouts ...`), against a bare `mkdocs build` of the same site:
      no-change rebuild, one handout changed and re-approved then rebuilt, `approve`,
      `check` of the whole library, first publish with 1 and 2 PDF workers, peak memory
-  6. constrained vs free generation (bench/constrained.py): on an evenly spaced sample of
+  7. constrained vs free generation (bench/constrained.py): on an evenly spaced sample of
      the starter facts, the share of greedy outputs the guard accepts and their grade,
      free and constrained by the fact's GBNF grammar (--sample N facts; 0 = all)
 
-Usage: python bench/run.py [--only model|scale|grammar] [--sizes 3 100 300] [--sample 12] [--sheets ...] [--json]
+Usage: python bench/run.py [--only model|plain|scale|grammar] [--sizes 3 100 300] [--sample 12] [--sheets ...] [--json]
 """
 
 from __future__ import annotations
@@ -112,13 +118,15 @@ def bare_mkdocs_seconds(project) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sheets", nargs="+", default=["acne", "eczema", "melasma"])
-    ap.add_argument("--only", choices=["model", "scale", "grammar"])
+    ap.add_argument("--only", choices=["model", "plain", "scale", "grammar"])
     ap.add_argument("--sample", type=int, default=12, help="facts for constrained vs free (0: all)")
     ap.add_argument("--sizes", nargs="+", type=int, default=[3, 100, 300])
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     if args.only in (None, "model"):
         model_section(args)
+    if args.only in (None, "plain"):
+        plain_section(args)
     if args.only in (None, "scale"):
         scale_section(args)
     if args.only in (None, "grammar"):
@@ -145,6 +153,82 @@ def grammar_section(args) -> None:
               f"{f['accepted_and_changed']}, FK median accepted {f['fk_median_accepted']} / all "
               f"{f['fk_median_all']} (sources {figures['source_fk_median']}), "
               f"{f['seconds_per_generation']} s per generation")
+
+
+def _grades(text: str) -> dict:
+    from handouts.checks import readability
+
+    r = readability(text)
+    return {"fk": round(r.fk_grade, 2), "smog": round(r.smog, 2)}
+
+
+def plain_section(args) -> None:
+    """How the committed drafts were made and how they read; the deterministic cost per fact."""
+    import statistics
+
+    from handouts import checks
+    from handouts.drafting import Drafter
+    from handouts.drafts import Origin, load_provenance
+    from handouts.models import Params
+
+    project, sheets = pipeline.load(REPO, args.sheets)
+    per_sheet, origins, facts = [], {o.value: 0 for o in Origin}, 0
+    for sheet in sheets:
+        d = load_draft(project.drafts, sheet.id)
+        for f in d.facts():
+            origins[f.origin.value] += 1
+        facts += len(d.facts())
+        per_sheet.append({"id": sheet.id, "facts": len(d.facts()),
+                          "before": _grades("\n".join(f.text for f in sheet.facts())),
+                          "after": _grades(d.prose())})
+
+    class Cached(Model):  # the committed model output, by cache key; never generates
+        id = "cache"
+
+        def __init__(self, sha: str):
+            self._sha = sha
+
+        @property
+        def sha256(self) -> str:
+            return self._sha
+
+        def describe(self) -> dict:
+            return {}
+
+        def _generate(self, messages, params) -> Generation:
+            raise RuntimeError("bench: a fact is not in the committed provenance cache")
+
+    t_rules = 0.0
+    for sheet in sheets:
+        prov = load_provenance(project.drafts, sheet.id)
+        params = Params(**{k: v for k, v in prov.params.items() if k in Params.__dataclass_fields__})
+        drafter = Drafter(lambda: Cached(prov.model.get("sha256", "")), params,
+                          prov.candidates_per_fact or 3, progress=False)
+        getattr(checks._check_rewrite, "cache_clear", lambda: None)()  # measure the guard, not its memo
+        t0 = time.perf_counter()
+        drafter.draft_sheet(sheet, None, prov)
+        t_rules += time.perf_counter() - t0
+    figures = {
+        "facts": facts,
+        "origins": {k: {"facts": v, "share": round(v / facts, 3)} for k, v in origins.items()},
+        "sheets": per_sheet,
+        "median_before": {k: round(statistics.median(s["before"][k] for s in per_sheet), 2) for k in ("fk", "smog")},
+        "median_after": {k: round(statistics.median(s["after"][k] for s in per_sheet), 2) for k in ("fk", "smog")},
+        "deterministic_seconds_per_fact": round(t_rules / facts, 3) if facts else None,
+    }
+    if args.json:
+        print(json.dumps({"plain": figures}, indent=2))
+        return
+    print(f"plain language: {facts} facts in the committed drafts")
+    for k, v in figures["origins"].items():
+        print(f"  {k:<28} {v['facts']:4d}  {v['share']:6.1%}")
+    for s in per_sheet:
+        print(f"  {s['id']:<10} FK {s['before']['fk']:5.2f} -> {s['after']['fk']:5.2f}   "
+              f"SMOG {s['before']['smog']:5.2f} -> {s['after']['smog']:5.2f}")
+    print(f"  median     FK {figures['median_before']['fk']:5.2f} -> {figures['median_after']['fk']:5.2f}   "
+          f"SMOG {figures['median_before']['smog']:5.2f} -> {figures['median_after']['smog']:5.2f}")
+    print(f"  time per fact, lexicon + sentence rules + guard (model output cached): "
+          f"{1000 * figures['deterministic_seconds_per_fact']:.0f} ms")
 
 
 def scale_section(args) -> None:
@@ -221,8 +305,8 @@ def model_section(args) -> None:
         "pipeline_tokens_per_second": round(pipeline_tps, 1),
         "pipeline_vs_raw_tokens_per_second_ratio": round(pipeline_tps / raw_tps, 3) if raw_tps else None,
         "cold_build_seconds": round(cold, 1),
-        "acceptance_rate": round(s.simplified / s.facts, 3) if s.facts else None,
-        "fallback_share": round(s.fallback / s.facts, 3) if s.facts else None,
+        "seconds_per_fact_cold": round(draft_wall / s.facts, 2) if s.facts else None,
+        "origins": {k: round(v / s.facts, 3) for k, v in s.origins.items()} if s.facts else {},
         "no_change_rebuild_seconds": round(rebuild, 2),
         "bare_mkdocs_build_seconds": round(bare, 2),
         "rebuild_vs_bare_mkdocs_ratio": round(rebuild / bare, 2) if bare else None,
@@ -239,7 +323,8 @@ def model_section(args) -> None:
     print(f"pipeline drafting:        {figures['pipeline_tokens_per_second']:8.1f} tok/s  "
           f"(ratio {figures['pipeline_vs_raw_tokens_per_second_ratio']})")
     print(f"cold build:               {figures['cold_build_seconds']:8.1f} s  "
-          f"(accepted rewrites {figures['acceptance_rate']:.0%}, fallback {figures['fallback_share']:.0%})")
+          f"({figures['seconds_per_fact_cold']} s per fact drafted; "
+          + ", ".join(f"{v:.0%} {k}" for k, v in figures["origins"].items()) + ")")
     print(f"no-change rebuild:        {figures['no_change_rebuild_seconds']:8.2f} s")
     print(f"bare mkdocs build:        {figures['bare_mkdocs_build_seconds']:8.2f} s  "
           f"(rebuild/bare ratio {figures['rebuild_vs_bare_mkdocs_ratio']})")
