@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
 
+from handouts.checks.english import verb_form
 from handouts.drafts import split_sentences
 from handouts.lexicon import drugs, wordlist
 
@@ -248,8 +249,9 @@ _IRREGULAR_PLURALS = frozenset("people children women men teeth feet mice lice".
 
 
 def _plural(phrase: str) -> bool:
-    """Is the noun phrase plural? Its head is the last word before a preposition."""
-    words = [w.lower() for w in _words(phrase)]
+    """Is the noun phrase plural? Its head is the last word before a preposition;
+    a parenthesis is an aside ("Dark patches (pigment change)" is plural)."""
+    words = [w.lower() for w in _words(re.sub(r"\([^)]*\)", " ", phrase))]
     for i, w in enumerate(words):
         if i and w in _PREPOSITIONS:
             words = words[:i]
@@ -375,10 +377,16 @@ def _subject(s: str) -> tuple[str, str] | None:
     return None
 
 
-def _pronoun_for(subject: str) -> str:
+def _pronoun_for(subject: str, verb: str = "") -> str:
+    """The pronoun that stands for `subject`. The verb it had in the source sentence
+    agrees with it, so "follow ... and fade" says plural and "fades" singular,
+    whatever the subject's words look like."""
     low = subject.lower()
     if low in ("you", "we", "they", "it"):
         return _capitalize(low)
+    form = verb_form(verb.lower()) if verb and verb.lower() not in _AUX else ""
+    if form in ("base", "s"):
+        return "They" if form == "base" else "It"
     return "They" if _plural(subject) else "It"
 
 
@@ -406,7 +414,7 @@ def _shared_subject(s: str) -> str | None:
             continue  # "elbows and knees": a word that may be a noun does not start a verb phrase
         if verb.endswith("ing") or (verb.endswith("ed") and not m.group(1)):
             continue
-        lead = f"{_pronoun_for(subject)} {m.group(1) or ''}".rstrip()
+        lead = f"{_pronoun_for(subject, verb)} {m.group(1) or ''}".rstrip()
         return f"{_end(subject + ' ' + left)} {_end(lead + ' ' + right)}"
     return None
 

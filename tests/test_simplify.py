@@ -129,3 +129,13 @@ def test_a_subject_repeated_across_a_full_stop_is_not_a_doubled_word():
     src = "Acne on the back can leave keloids, which are more common on brown skin."
     assert check_rewrite(src, apply_rule(RULE["which-clause"], src)).accepted
     assert not check_rewrite("Wash the hair roots.", "Wash the hair hair roots.").accepted
+
+
+def test_shared_subject_takes_its_pronoun_from_the_verb_of_the_source():
+    # "patches ... follow ... and fade": plural, whatever the subject's last word is
+    out, rules = restructure("Dark or light patches (a pigment change) often follow a flare "
+                             "and fade slowly over months.")
+    assert rules == ["shared-subject"]
+    assert out.endswith("They fade slowly over months.")
+    out, _ = restructure("Vitiligo affects about 1 in 100 people and often starts before age 30.")
+    assert "It often starts before age 30." in out

@@ -56,7 +56,7 @@ def _readings(word: str) -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=65536)
-def _verb_form(word: str) -> str:
+def verb_form(word: str) -> str:
     """How `word` can be a verb: "base", "s" (3rd person), "ed" (past or participle),
     "past" (past only: "took"), "ing", or "" (never a verb)."""
     import lemminflect
@@ -87,7 +87,7 @@ def _has_finite_verb(sentence: str) -> bool:
         nxt = words[i + 1] if i + 1 < len(words) else ""
         if w in _AUX:
             return True
-        form = _verb_form(w)
+        form = verb_form(w)
         if not form or form == "ing":
             continue
         if i == 0 and form == "base":
@@ -201,6 +201,29 @@ def _person_for_thing(source: str, candidate: str) -> list[tuple[str, str]]:
     return out
 
 
+_SINGULAR = frozenset("it he she".split())
+_SOFT_ADVERBS = frozenset("often usually also then sometimes still only slowly".split())
+
+
+def _agreement_errors(text: str) -> list[str]:
+    """'It fade slowly': a sentence whose subject is it, he or she, followed (after an
+    adverb or two) by a verb in its base form, which only fits a plural subject."""
+    out = []
+    for sentence in sentences(text):
+        words = _words(sentence)
+        if len(words) < 2 or words[0] not in _SINGULAR:
+            continue
+        i = 1
+        while i < len(words) - 1 and i < 3 and words[i] in _SOFT_ADVERBS:
+            i += 1
+        verb = words[i]
+        if verb not in _AUX and verb not in ("do", "have") and verb_form(verb) == "base":
+            out.append(" ".join(words[:i + 1]))
+        elif verb in ("do", "have"):
+            out.append(" ".join(words[:i + 1]))
+    return out
+
+
 def findings(source: str, candidate: str) -> list[Finding]:
     out = []
     for said, meant in _person_for_thing(source, candidate):
@@ -218,6 +241,9 @@ def findings(source: str, candidate: str) -> list[Finding]:
     articles = [a for a in dict.fromkeys(_article_errors(candidate)) if a not in _article_errors(source)]
     for a in articles:
         out.append(Finding(Kind.ARTICLE, (a,), f"has a wrong 'a' or 'an': '{a}'", "english"))
+    agreement = [a for a in dict.fromkeys(_agreement_errors(candidate)) if a not in _agreement_errors(source)]
+    for a in agreement:
+        out.append(Finding(Kind.AGREEMENT, (a,), f"the verb does not fit its subject: '{a}'", "english"))
     for p in _pronoun_faults(source, candidate):
         out.append(Finding(Kind.PRONOUN, (p,),
                            f"starts a sentence with '{p}', and it is not clear what '{p}' means", "english"))

@@ -47,6 +47,7 @@ class Kind(str, Enum):
     NO_VERB = "no_verb"
     DOUBLED_WORD = "doubled_word"
     ARTICLE = "article"
+    AGREEMENT = "agreement"  # "It fade slowly": a singular subject with a plural verb
     FLUENCY = "fluency"
     # not usable prose at all
     DEGENERATE = "degenerate"

@@ -110,3 +110,17 @@ def test_a_state_of_the_skin_said_of_the_person():
     assert v.reasons == ("says 'you are clear' where your fact says 'skin is clear'",)
     assert v.findings[0].kind is Kind.SUBJECT
     assert check_rewrite(src, "Put the cream on all of your skin every day, even when your skin is clear.").accepted
+
+
+def test_a_singular_subject_with_a_plural_verb_is_refused():
+    src = "Dark or light patches often follow a flare and fade slowly over months."
+    assert kinds(src, "Dark or light patches often follow a flare. It fade slowly over months.") == [
+        Kind.AGREEMENT]
+    assert not check_rewrite(src, "Dark or light patches often follow a flare. It fade slowly over months.").accepted
+    assert kinds(src, "Dark or light patches often follow a flare. They fade slowly over months.") == []
+
+
+@pytest.mark.parametrize("text", ["It fades slowly.", "It can fade.", "It often comes back.", "He has acne.",
+                                  "It does not spread to others.", "It helps.", "She takes it at night."])
+def test_a_singular_subject_with_its_own_verb_is_fine(text):
+    assert english._agreement_errors(text) == []
