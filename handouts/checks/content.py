@@ -179,96 +179,142 @@ def _label(word: str) -> str:
     return f"'{word}'"
 
 
-def analyse(source: str, candidate: str, *, glossary: Mapping[str, str] | None = None,
-            strict: bool = False) -> ContentReport:
-    s_tok, c_tok = tokens(source), tokens(candidate)
-    s_st, c_st = [stem(t) for t in s_tok], [stem(t) for t in c_tok]
-    c_pool = set(c_st)
-    covered: set[int] = set()
-    allowed: set[str] = set(s_st)
-    report = ContentReport()
+@dataclass(frozen=True)
+class Words:
+    """A text's word tokens and their stems, index for index."""
 
-    # drug names: the drugs check owns them
-    drug_words = drug_check.drug_words()
-    covered |= {i for i, t in enumerate(s_tok) if t in drug_words}
+    tokens: list[str]
+    stems: list[str]
 
-    # lexicon and glossary terms in the source: kept as written or as a plain synonym
-    hits = []
+    @classmethod
+    def of(cls, text: str) -> "Words":
+        toks = tokens(text)
+        return cls(toks, [stem(t) for t in toks])
+
+    @property
+    def pool(self) -> set[str]:
+        return set(self.stems)
+
+
+@dataclass(frozen=True)
+class TermHit:
+    """A lexicon or glossary term found in the source."""
+
+    label: str  # the term as the lexicon or glossary writes it
+    stems: tuple[str, ...]
+    plains: tuple[tuple[str, ...], ...]  # stem sequences of its plain synonyms
+    starts: list[int]  # where it begins among the source's stems
+    plain: str  # its first synonym, as shown to the reviewer
+
+    def span(self) -> set[int]:
+        return {i + k for i in self.starts for k in range(len(self.stems))}
+
+    def options(self) -> list[tuple[str, ...]]:
+        """How a rewrite may keep it: as written or as one of its synonyms."""
+        return [self.stems] + [p for p in self.plains if p]
+
+
+def _kept(opt: tuple[str, ...], cand: Words, c_pool: set[str]) -> bool:
+    return bool(_find(opt, cand.stems) or (_content(opt) and all(_in(s, c_pool) for s in _content(opt))))
+
+
+def _term_hits(src: Words, glossary: Mapping[str, str] | None) -> tuple[list[TermHit], set[str]]:
+    """The source's lexicon and glossary terms, one per term (lexicon and glossary merged),
+    longest first so that a shorter term inside a longer one is covered by it; and the
+    clinical terms whose plain word the source uses (a plain word may come back as its term)."""
+    merged: dict[tuple[str, ...], TermHit] = {}
+    reverse: set[str] = set()
     for label, t_st, plains, plain in _entries(glossary):
-        starts = _find(t_st, s_st)
-        if starts:
-            hits.append((label, t_st, plains, starts, plain))
-        else:
-            # a plain word of the source may come back as its clinical term
+        starts = _find(t_st, src.stems)
+        if not starts:
             for p in plains:
-                if p and _find(p, s_st):
-                    allowed |= set(t_st)
-    # one entry per term (lexicon and glossary merged); longest terms first, so a
-    # shorter term inside a longer one is covered by it
-    merged: dict[tuple[str, ...], tuple] = {}
-    for label, t_st, plains, starts, plain in hits:
-        if t_st in merged:
+                if p and _find(p, src.stems):
+                    reverse |= set(t_st)
+        elif t_st in merged:
             first = merged[t_st]
-            merged[t_st] = (first[0], t_st, first[2] + tuple(plains), starts, first[4])
+            merged[t_st] = TermHit(first.label, t_st, first.plains + tuple(plains), starts, first.plain)
         else:
-            merged[t_st] = (label, t_st, tuple(plains), starts, plain)
-    hits = sorted(merged.values(), key=lambda h: -len(h[1]))
-    for label, t_st, plains, starts, plain in hits:
-        for p in plains:
+            merged[t_st] = TermHit(label, t_st, tuple(plains), starts, plain)
+    return sorted(merged.values(), key=lambda h: -len(h.stems)), reverse
+
+
+def _grounded(src: Words, hits: list[TermHit], reverse: set[str]) -> set[str]:
+    """Stems a rewrite may use: the source's, its terms' synonyms, and the reverse terms."""
+    allowed = set(src.stems) | reverse
+    for h in hits:
+        for p in h.plains:
             allowed |= set(p)
-        allowed |= set(t_st)
-    singles = {h[1][0]: [h[1]] + [p for p in h[2] if p] for h in hits if len(h[1]) == 1}
-    for label, t_st, plains, starts, plain in hits:
-        span = {i + k for i in starts for k in range(len(t_st))}
+        allowed |= set(h.stems)
+    return allowed
+
+
+def _missing_terms(src: Words, cand: Words, hits: list[TermHit], covered: set[int],
+                   strict: bool) -> list[str]:
+    """Source terms the rewrite lost; marks the source positions every term covers."""
+    c_pool = cand.pool
+    singles = {h.stems[0]: [h.stems] + [p for p in h.plains if p] for h in hits if len(h.stems) == 1}
+    missing = []
+    for h in hits:
+        span = h.span()
         if span <= covered:
             continue
-        options = [t_st] + [p for p in plains if p]
-        kept = any(
-            _find(opt, c_st) or (_content(opt) and all(_in(s, c_pool) for s in _content(opt)))
-            for opt in options
-        )
-        if kept:
+        if any(_kept(opt, cand, c_pool) for opt in h.options()):
             covered |= span
-        elif len(_content(t_st)) > 1 and all(_word_kept(x, singles, c_st, c_pool) for x in _content(t_st)):
+        elif len(_content(h.stems)) > 1 and all(_word_kept(x, singles, cand.stems, c_pool)
+                                                 for x in _content(h.stems)):
             covered |= span  # kept word by word: "topical retinoid" -> "a retinoid on your skin"
-        elif not all(_free(s_tok[i], strict) for i in span):
-            written = " ".join(s_tok[starts[0]:starts[0] + len(t_st)])
-            shown = f"'{written}'" + (f" (or '{plain}')" if plain != written else "")
-            report.missing.append(shown)
+        elif not all(_free(src.tokens[i], strict) for i in span):
+            written = " ".join(src.tokens[h.starts[0]:h.starts[0] + len(h.stems)])
+            missing.append(f"'{written}'" + (f" (or '{h.plain}')" if h.plain != written else ""))
             covered |= span
+    return missing
 
-    # every other content word of the source
-    for i, (t, s) in enumerate(zip(s_tok, s_st)):
-        if i in covered or _free(t, strict) or len(t) < 2:
-            continue
-        if not _in(s, c_pool):
-            report.missing.append(f"'{t}'")
-    report.missing = list(dict.fromkeys(report.missing))
 
-    # every content word of the rewrite must be grounded
-    for t, s in zip(c_tok, c_st):
+def _missing_words(src: Words, cand: Words, covered: set[int], strict: bool) -> list[str]:
+    """Every other content word of the source that the rewrite lost."""
+    c_pool = cand.pool
+    return [f"'{t}'" for i, (t, s) in enumerate(zip(src.tokens, src.stems))
+            if not (i in covered or _free(t, strict) or len(t) < 2) and not _in(s, c_pool)]
+
+
+def _added_words(src: Words, cand: Words, allowed: set[str], strict: bool) -> list[str]:
+    """Content words of the rewrite that are not grounded in the source."""
+    drug_words = drug_check.drug_words()
+    added = []
+    for t, s in zip(cand.tokens, cand.stems):
         if _addable(t, strict) or t in drug_words or len(t) < 2:
             continue
-        if not _in(s, allowed) and not _inside_source_word(t, s_tok):
-            report.added.append(_label(t))
-    report.added = list(dict.fromkeys(report.added))
+        if not _in(s, allowed) and not _inside_source_word(t, src.tokens):
+            added.append(_label(t))
+    return list(dict.fromkeys(added))
 
-    # a content phrase used more often than in the source may now describe something
-    # else: "It is a topical treatment ... not controlled by topical treatment"
-    def pairs(toks: list[str], sts: list[str]) -> list[tuple[str, str]]:
-        return [(a, b) for (a, b), (x, y) in zip(zip(sts, sts[1:]), zip(toks, toks[1:]))
-                if not _free(x, True) and not _free(y, True) and x not in drug_words and y not in drug_words]
-    s_pairs = pairs(s_tok, s_st)
-    for pair in dict.fromkeys(pairs(c_tok, c_st)):
-        n_src, n_cand = s_pairs.count(pair), pairs(c_tok, c_st).count(pair)
+
+def _content_pairs(w: Words) -> list[tuple[str, str]]:
+    drug_words = drug_check.drug_words()
+    toks, sts = w.tokens, w.stems
+    return [(a, b) for (a, b), (x, y) in zip(zip(sts, sts[1:]), zip(toks, toks[1:]))
+            if not _free(x, True) and not _free(y, True) and x not in drug_words and y not in drug_words]
+
+
+def _repeated_phrases(src: Words, cand: Words) -> list[tuple[str, int, int]]:
+    """A content phrase used more often than in the source may now describe something
+    else: "It is a topical treatment ... not controlled by topical treatment"."""
+    s_pairs, c_pairs = _content_pairs(src), _content_pairs(cand)
+    out = []
+    for pair in dict.fromkeys(c_pairs):
+        n_src, n_cand = s_pairs.count(pair), c_pairs.count(pair)
         if 0 < n_src < n_cand:
-            i = next(i for i in range(len(c_st) - 1) if (c_st[i], c_st[i + 1]) == pair)
-            report.repeated.append((f"{c_tok[i]} {c_tok[i + 1]}", n_cand, n_src))
+            i = next(i for i in range(len(cand.stems) - 1) if (cand.stems[i], cand.stems[i + 1]) == pair)
+            out.append((f"{cand.tokens[i]} {cand.tokens[i + 1]}", n_cand, n_src))
+    return out
 
-    # what a negation covers must stay under a negation: "Do not use it on the face"
-    # is not "Do not use it. Use it on the face."
+
+def _unnegated(source: str, candidate: str, hits: list[TermHit]) -> list[tuple[str, str]]:
+    """What a negation covers must stay under a negation: "Do not use it on the face"
+    is not "Do not use it. Use it on the face."""
     negated = {st for clause in _clauses(candidate) if any(_is_negation(clause, i) for i in range(len(clause)))
                for st in map(stem, clause)}
+    out = []
     for clause in _clauses(source):
         for i in range(len(clause)):
             if not _is_negation(clause, i):
@@ -276,12 +322,27 @@ def analyse(source: str, candidate: str, *, glossary: Mapping[str, str] | None =
             for w in clause[i + 1:]:
                 if _free(w, False) or len(w) < 2 or _in(stem(w), negated):
                     continue
-                options = [opt for _, t_st, plains, _, _ in hits if stem(w) in t_st for opt in (t_st,) + tuple(plains)]
+                options = [opt for h in hits if stem(w) in h.stems for opt in (h.stems,) + h.plains]
                 if any(_content(opt) and all(_in(x, negated) for x in _content(opt)) for opt in options):
                     continue
-                report.unnegated.append((clause[i], w))
-    report.unnegated = list(dict.fromkeys(report.unnegated))
-    return report
+                out.append((clause[i], w))
+    return list(dict.fromkeys(out))
+
+
+def analyse(source: str, candidate: str, *, glossary: Mapping[str, str] | None = None,
+            strict: bool = False) -> ContentReport:
+    src, cand = Words.of(source), Words.of(candidate)
+    hits, reverse = _term_hits(src, glossary)
+    drug_words = drug_check.drug_words()  # drug names: the drugs check owns them
+    covered = {i for i, t in enumerate(src.tokens) if t in drug_words}
+    missing = _missing_terms(src, cand, hits, covered, strict)
+    missing += _missing_words(src, cand, covered, strict)
+    return ContentReport(
+        missing=list(dict.fromkeys(missing)),
+        added=_added_words(src, cand, _grounded(src, hits, reverse), strict),
+        repeated=_repeated_phrases(src, cand),
+        unnegated=_unnegated(source, candidate, hits),
+    )
 
 
 _CLAUSE_BREAK = re.compile(
