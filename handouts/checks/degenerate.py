@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 
 from handouts.checks.findings import Finding, Kind
 from handouts.lexicon import is_english, tokens
@@ -93,51 +94,92 @@ def fatal(found: list[Finding]) -> bool:
     return any(f.message.startswith(FATAL) for f in found)
 
 
+@dataclass(frozen=True)
+class _Pair:
+    """A candidate as each step reads it, beside its source."""
+
+    source: str
+    raw: str  # the candidate as given
+    text: str  # stripped
+    words: list[str]  # its word tokens
+    n_src: int  # the source's word count
+
+
+def _characters(p: _Pair) -> list[str]:
+    invisible = _invisible(p.raw)
+    return [f"invisible or control characters: {', '.join(invisible)}"] if invisible else []
+
+
+def _markup(p: _Pair) -> list[str]:
+    """HTML, markup, links and questions the source does not have."""
+    out = []
+    if _HTML.search(p.text):
+        out.append(f"HTML in the rewrite: '{_HTML.search(p.text).group(0)}'")
+    md = _MARKDOWN.search(p.text)
+    if md and not _MARKDOWN.search(p.source):
+        out.append(f"markup in the rewrite: '{md.group(0).strip()}'")
+    url = _URL.search(p.text)
+    if url and not _URL.search(p.source):
+        out.append(f"link or address in the rewrite: '{url.group(0)}'")
+    if "?" in p.text and "?" not in p.source:
+        out.append("the rewrite asks a question; it must state the fact")
+    return out
+
+
+def _chat(p: _Pair) -> list[str]:
+    """A chat preamble, talk about the task, or a label: the first that applies."""
+    if _PREAMBLE.search(p.text) and not _PREAMBLE.search(p.source):
+        return [f"chat preamble: the rewrite starts '{' '.join(p.text.split()[:4])}'"]
+    if _META.search(p.text) and not _META.search(p.source):
+        return [f"talks about the task ('{_META.search(p.text).group(0)}') instead of stating the fact"]
+    if _LABEL.match(p.text) and not _LABEL.match(p.source):
+        return [f"starts with a label: '{_LABEL.match(p.text).group(0).strip()}'"]
+    return []
+
+
+def _language(p: _Pair) -> list[str]:
+    non_latin = _non_latin(p.text)
+    if non_latin:
+        return [f"not English: letters {''.join(non_latin[:8])}"]
+    if len(p.words) >= 3:
+        src = set(tokens(p.source))
+        unknown = [w for w in p.words if not is_english(w) and w not in src]
+        if len(unknown) / len(p.words) > 0.4:
+            return [f"not English prose: {len(unknown)} of {len(p.words)} words are not English words"]
+    return []
+
+
+def _repetition(p: _Pair) -> list[str]:
+    loop = _loops(p.words, p.text)
+    return [f"repetition loop: {loop}"] if loop and not _loops(tokens(p.source), p.source) else []
+
+
+def _length(p: _Pair) -> list[str]:
+    out = []
+    n, n_src = len(p.words), p.n_src
+    if len(p.text) > MAX_CHARS or n > max(MAX_WORDS, 3 * n_src) or n > 2.5 * n_src + 12:
+        out.append(f"too long: {n} words for a {n_src}-word fact")
+    if n < max(2, round(0.3 * n_src)) and n < n_src:
+        out.append(f"too short: {n} words for a {n_src}-word fact")
+    return out
+
+
+_ENDS = re.compile(r"[.!]\s*[\"')\]]*\s*$")
+
+
+def _ending(p: _Pair) -> list[str]:
+    if re.search(r"[a-zA-Z]", p.text) and _ENDS.search(p.source) and not _ENDS.search(p.text):
+        return ["unfinished: the rewrite does not end with a full stop"]
+    return []
+
+
+_STEPS = (_characters, _markup, _chat, _language, _repetition, _length, _ending)
+
+
 def check(source: str, candidate: str) -> list[str]:
     """Reasons the candidate is not usable prose at all ([] if it is)."""
     if not candidate or not candidate.strip():
         return ["empty rewrite"]
-    reasons = []
     text = candidate.strip()
-    invisible = _invisible(candidate)
-    if invisible:
-        reasons.append(f"invisible or control characters: {', '.join(invisible)}")
-    if _HTML.search(text):
-        reasons.append(f"HTML in the rewrite: '{_HTML.search(text).group(0)}'")
-    md = _MARKDOWN.search(text)
-    if md and not _MARKDOWN.search(source):
-        reasons.append(f"markup in the rewrite: '{md.group(0).strip()}'")
-    url = _URL.search(text)
-    if url and not _URL.search(source):
-        reasons.append(f"link or address in the rewrite: '{url.group(0)}'")
-    if "?" in text and "?" not in source:
-        reasons.append("the rewrite asks a question; it must state the fact")
-    if _PREAMBLE.search(text) and not _PREAMBLE.search(source):
-        reasons.append(f"chat preamble: the rewrite starts '{' '.join(text.split()[:4])}'")
-    elif _META.search(text) and not _META.search(source):
-        reasons.append(f"talks about the task ('{_META.search(text).group(0)}') instead of stating the fact")
-    elif _LABEL.match(text) and not _LABEL.match(source):
-        reasons.append(f"starts with a label: '{_LABEL.match(text).group(0).strip()}'")
-    non_latin = _non_latin(text)
-    words = tokens(text)
-    if non_latin:
-        reasons.append(f"not English: letters {''.join(non_latin[:8])}")
-    elif len(words) >= 3:
-        src = set(tokens(source))
-        unknown = [w for w in words if not is_english(w) and w not in src]
-        if len(unknown) / len(words) > 0.4:
-            reasons.append(f"not English prose: {len(unknown)} of {len(words)} words are not English words")
-    loop = _loops(words, text)
-    if loop and not _loops(tokens(source), source):
-        reasons.append(f"repetition loop: {loop}")
-    n_src = len(tokens(source))
-    if len(text) > MAX_CHARS or len(words) > max(MAX_WORDS, 3 * n_src):
-        reasons.append(f"too long: {len(words)} words for a {n_src}-word fact")
-    elif len(words) > 2.5 * n_src + 12:
-        reasons.append(f"too long: {len(words)} words for a {n_src}-word fact")
-    if len(words) < max(2, round(0.3 * n_src)) and len(words) < n_src:
-        reasons.append(f"too short: {len(words)} words for a {n_src}-word fact")
-    ends = re.compile(r"[.!]\s*[\"')\]]*\s*$")
-    if re.search(r"[a-zA-Z]", text) and ends.search(source) and not ends.search(text):
-        reasons.append("unfinished: the rewrite does not end with a full stop")
-    return reasons
+    pair = _Pair(source, candidate, text, tokens(text), len(tokens(source)))
+    return [reason for step in _STEPS for reason in step(pair)]
