@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from handouts.drafts import split_sentences
 from handouts.checks.readability import readability, strip_markdown
@@ -210,77 +210,122 @@ class Report:
         return rep
 
 
-def handout_report(draft: "Draft", *, target_grade: float = 6) -> Report:
-    rep = Report(id=draft.id, content_sha256=draft.content_sha256())
-    add = rep.add
+class Sentence(NamedTuple):
+    fact_id: str
+    text: str
 
-    facts = draft.facts()
-    prose = draft.prose()
+
+class Shares(NamedTuple):
+    long: float  # share of sentences over LONG_SENTENCE_WORDS words
+    passive: float  # share of passive sentences
+
+
+def _grade(prose: str, target: float, out: list[Finding]) -> Grade:
     try:
         r = readability(prose)
         fk, smog = r.fk_grade, r.smog
     except ValueError as exc:
         fk = smog = None
-        add("error", "readability", f"{exc}: the handout has no patient text")
-    grade_ok = fk is not None and fk <= target_grade
-    rep.grade = Grade(fk, smog, target_grade, grade_ok)
+        out.append(Finding("error", "readability", f"{exc}: the handout has no patient text"))
+    grade_ok = fk is not None and fk <= target
     if fk is not None and not grade_ok:
-        add("warning", "readability",
-            f"reading grade {fk:.1f} (Flesch-Kincaid), SMOG {smog:.1f}; the target is {target_grade:g} or lower")
+        out.append(Finding("warning", "readability", f"reading grade {fk:.1f} (Flesch-Kincaid), SMOG {smog:.1f}; "
+                                                     f"the target is {target:g} or lower"))
+    return Grade(fk, smog, target, grade_ok)
 
-    sentences = [(f.fact_id, s) for f in facts for s in _sentences(f.text)]
+
+def _shares(sentences: list[Sentence], out: list[Finding]) -> Shares:
     n = len(sentences) or 1
-    long_ = [(fid, s) for fid, s in sentences if len(tokens(s)) > LONG_SENTENCE_WORDS]
-    passive = [(fid, s) for fid, s in sentences if _is_passive(s)]
-    rep.long_sentences_share = round(len(long_) / n, 3) if sentences else 0.0
-    rep.passive_share = round(len(passive) / n, 3) if sentences else 0.0
-    if rep.long_sentences_share > MAX_LONG_SHARE:
-        add("warning", "sentence-length",
-            f"{len(long_)} of {len(sentences)} sentences are over {LONG_SENTENCE_WORDS} words "
-            f"(first: {long_[0][0]})", long_[0][0])
-    if rep.passive_share > MAX_PASSIVE_SHARE:
-        add("warning", "passive-voice",
-            f"{len(passive)} of {len(sentences)} sentences are passive (first: {passive[0][0]})",
-            passive[0][0])
+    long_ = [s for s in sentences if len(tokens(s.text)) > LONG_SENTENCE_WORDS]
+    passive = [s for s in sentences if _is_passive(s.text)]
+    shares = Shares(round(len(long_) / n, 3) if sentences else 0.0,
+                    round(len(passive) / n, 3) if sentences else 0.0)
+    if shares.long > MAX_LONG_SHARE:
+        out.append(Finding("warning", "sentence-length",
+                           f"{len(long_)} of {len(sentences)} sentences are over {LONG_SENTENCE_WORDS} words "
+                           f"(first: {long_[0].fact_id})", long_[0].fact_id))
+    if shares.passive > MAX_PASSIVE_SHARE:
+        out.append(Finding("warning", "passive-voice",
+                           f"{len(passive)} of {len(sentences)} sentences are passive "
+                           f"(first: {passive[0].fact_id})", passive[0].fact_id))
+    return shares
 
+
+def _jargon(draft: "Draft", out: list[Finding]) -> list[str]:
     unexplained = unexplained_terms(draft)
-    rep.unexplained_terms = [u["term"] for u in unexplained]
     for u in unexplained:
-        add("warning", "jargon", f"'{u['term']}' is used without a plain explanation; "
-            "add it to the sheet's glossary or explain it", u["fact"])
+        out.append(Finding("warning", "jargon", f"'{u['term']}' is used without a plain explanation; "
+                                                "add it to the sheet's glossary or explain it", u["fact"]))
+    return [u["term"] for u in unexplained]
 
+
+def _calculations(facts: list, out: list[Finding]) -> list[str]:
+    found = []
     for f in facts:
         for c in calculation_numbers(f.text):
-            rep.calculation_numbers.append(c)
-            add("warning", "numbers", f"{c} asks the reader to calculate", f.fact_id)
+            found.append(c)
+            out.append(Finding("warning", "numbers", f"{c} asks the reader to calculate", f.fact_id))
+    return found
 
-    rep.summary_first = bool(draft.summary.text.strip())
-    if not rep.summary_first:
-        add("warning", "summary", "the handout has no summary up front")
-    rep.addresses_you = any(bool(re.search(r"\byou(?:r|rs|rself)?\b", s, re.I) or _IMPERATIVE.match(s.strip()))
-                            for _, s in sentences)
-    if not rep.addresses_you:
-        add("warning", "actions", "no action is addressed to the reader ('you', or steps such as 'Use...')")
 
+def _summary_first(draft: "Draft", out: list[Finding]) -> bool:
+    present = bool(draft.summary.text.strip())
+    if not present:
+        out.append(Finding("warning", "summary", "the handout has no summary up front"))
+    return present
+
+
+def _addresses_you(sentences: list[Sentence], out: list[Finding]) -> bool:
+    yes = any(bool(re.search(r"\byou(?:r|rs|rself)?\b", s.text, re.I) or _IMPERATIVE.match(s.text.strip()))
+              for s in sentences)
+    if not yes:
+        out.append(Finding("warning", "actions",
+                           "no action is addressed to the reader ('you', or steps such as 'Use...')"))
+    return yes
+
+
+def _skin_of_color(draft: "Draft", facts: list, out: list[Finding]) -> dict:
+    """The section is there, and colour words elsewhere say how they look on darker skin."""
     soc = draft.section("skin_of_color")
-    soc_present = bool(soc and any(f.text.strip() for f in soc.facts))
-    if not soc_present:
-        add("error", "skin-of-color", "no section on how the condition looks on darker skin")
-    colour_without_note = []
+    present = bool(soc and any(f.text.strip() for f in soc.facts))
+    if not present:
+        out.append(Finding("error", "skin-of-color", "no section on how the condition looks on darker skin"))
+    without_note = []
     for f in facts:
         if soc and f in soc.facts:
             continue
-        words = [m.group(0) for m in _COLOUR.finditer(f.text)]
+        words = list(dict.fromkeys(m.group(0).lower() for m in _COLOUR.finditer(f.text)))
         if words and not _DARK_NOTE.search(f.text):
-            colour_without_note.append({"fact": f.fact_id, "words": list(dict.fromkeys(w.lower() for w in words))})
-            add("warning", "skin-of-color",
-                f"says {', '.join(repr(w) for w in dict.fromkeys(w.lower() for w in words))} without saying "
-                "how it looks on darker skin (brown, purple, gray or darker)", f.fact_id)
-    rep.skin_of_color = {"present": soc_present, "colour_words_without_dark_skin_note": colour_without_note}
+            without_note.append({"fact": f.fact_id, "words": words})
+            out.append(Finding("warning", "skin-of-color",
+                               f"says {', '.join(repr(w) for w in words)} without saying "
+                               "how it looks on darker skin (brown, purple, gray or darker)", f.fact_id))
+    return {"present": present, "colour_words_without_dark_skin_note": without_note}
 
+
+def _origins(facts: list) -> dict[str, int]:
+    counts: dict[str, int] = {}
     for f in facts:
-        rep.origins[f.origin.value] = rep.origins.get(f.origin.value, 0) + 1
-    return rep
+        counts[f.origin.value] = counts.get(f.origin.value, 0) + 1
+    return counts
+
+
+def handout_report(draft: "Draft", *, target_grade: float = 6) -> Report:
+    """Each step measures one thing and adds its findings, in the order a reviewer reads them."""
+    facts = draft.facts()
+    sentences = [Sentence(f.fact_id, s) for f in facts for s in _sentences(f.text)]
+    out: list[Finding] = []  # each step adds its findings here, in this order
+    grade = _grade(draft.prose(), target_grade, out)
+    shares = _shares(sentences, out)
+    unexplained = _jargon(draft, out)
+    calculations = _calculations(facts, out)
+    summary_first = _summary_first(draft, out)
+    addresses_you = _addresses_you(sentences, out)
+    skin_of_color = _skin_of_color(draft, facts, out)
+    return Report(id=draft.id, grade=grade, long_sentences_share=shares.long, passive_share=shares.passive,
+                  unexplained_terms=unexplained, calculation_numbers=calculations, summary_first=summary_first,
+                  addresses_you=addresses_you, skin_of_color=skin_of_color, origins=_origins(facts),
+                  findings=out, content_sha256=draft.content_sha256())
 
 
 def _fmt(value) -> str:
