@@ -35,9 +35,14 @@ import fcntl
 import hashlib
 import json
 import os
+import subprocess
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
+
+from handouts import reviewers
+from handouts.drafts import atomic_write
+from handouts.exceptions import SignoffError
 
 LOG_NAME = "signoffs/audit.jsonl"
 GENESIS = "0" * 64
@@ -140,8 +145,19 @@ def _read_raw(project) -> tuple[list[str], str]:
     return parts[:-1], parts[-1]
 
 
+def read_lines(project) -> list[str]:
+    """The log's complete lines, without their newline (an unterminated tail is left out)."""
+    return _read_raw(project)[0]
+
+
+def head(project) -> dict:
+    """{"head": SHA-256 of the last complete line (GENESIS if none), "length": lines}: what a release records."""
+    done = read_lines(project)
+    return {"head": sha256_text(done[-1]) if done else GENESIS, "length": len(done)}
+
+
 def events(project) -> list[dict]:
-    """Every complete line that parses, in order. Use verify() to know they are genuine."""
+    """Every complete line that parses, in order. Use scan() to know they are genuine."""
     out = []
     lines, _tail = _read_raw(project)
     for line in lines:
@@ -194,8 +210,6 @@ def append(project, event: dict, *, now: datetime | None = None, signer=None) ->
     (the signer's clock is behind). An unsigned line takes the last line's time
     instead, so a build is not stopped by a reviewer whose clock ran ahead.
     """
-    from handouts.exceptions import SignoffError
-
     kind = event.get("event")
     if kind not in EVENTS:
         raise ValueError(f"unknown audit event {kind!r}; expected one of {', '.join(EVENTS)}")
@@ -218,8 +232,6 @@ def append(project, event: dict, *, now: datetime | None = None, signer=None) ->
                                f"times in the log never go back: check the computer's clock")
         entry = dict(event, n=len(lines) + 1, prev=prev, ts=ts)
         if signer is not None:
-            from handouts import reviewers
-
             listed = reviewers.load(project)
             mine = next((r for r in listed if r.id == signer.reviewer.id), None)
             if mine is not None and mine.until and ts[:10] > mine.until:
@@ -317,8 +329,6 @@ def _checkpoint_path(project) -> Path:
 
 
 def _reviewers_sha(project) -> str:
-    from handouts import reviewers
-
     path = reviewers.list_path(project)
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
 
@@ -336,8 +346,6 @@ def _trusted_length(project, lines: list[str], reviewers_sha: str) -> int:
 
 
 def _save_checkpoint(project, lines: list[str], n: int, reviewers_sha: str) -> None:
-    from handouts.drafts import atomic_write
-
     try:
         atomic_write(_checkpoint_path(project), json.dumps(
             {"length": n, "head": sha256_text(lines[n - 1]), "reviewers": reviewers_sha}) + "\n")
@@ -359,8 +367,6 @@ def scan(project, *, full: bool = False) -> tuple[list[dict], list[str]]:
     those lines and the list are unchanged; every structural check still runs on
     every line. `full=True` (`handouts audit verify`) verifies every signature.
     """
-    from handouts import reviewers
-
     lines, tail = _read_raw(project)
     entries: list[dict] = []
     problem = None
@@ -416,41 +422,12 @@ def verify_chain(project, *, full: bool = False) -> list[str]:
     return scan(project, full=full)[1]
 
 
-def anchor_problem(project) -> str | None:
-    """Is the log at least the log the live site was published from? (None if so, or if nothing is live.)
-
-    The live release's manifest (handouts.releases) records the log's length and
-    head when it was built: a log with fewer lines, or another line at that
-    place, was cut or rewritten since, and would bring back what it removed.
-    """
-    from handouts import releases
-
-    try:
-        manifest = releases.live_manifest(project)
-    except (OSError, ValueError):
-        return None
-    anchor = (manifest or {}).get("audit") or {}
-    length, head = anchor.get("length"), anchor.get("head")
-    if not isinstance(length, int) or not isinstance(head, str):
-        return None
-    lines, _ = _read_raw(project)
-    if len(lines) < length:
-        return (f"{LOG_NAME}: has {len(lines)} lines, but the live site was published from a log of {length} "
-                f"lines; the log was cut: restore it (e.g. `git checkout signoffs/`)")
-    if length and sha256_text(lines[length - 1]) != head:
-        return (f"{LOG_NAME}:{length}: is not the line the live site was published from (head {head[:12]}); "
-                f"the log was rewritten or replaced: restore it (e.g. `git checkout signoffs/`)")
-    return None
-
-
 def extends_git(project, ref: str) -> list[str]:
     """[] if the log committed at git revision `ref` is the start of the log now; else the problem.
 
     The anchor for a repository: on a protected branch the committed log only grows,
     so a pull request that cuts or rewrites it is refused (`audit verify --since origin/main`).
     """
-    import subprocess
-
     root = Path(project.root).resolve()
     try:
         top = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True,
@@ -474,25 +451,6 @@ def extends_git(project, ref: str) -> list[str]:
         if a != b:
             return [f"{LOG_NAME}:{i}: differs from line {i} at {ref}; the log was rewritten (it may only grow)"]
     return []
-
-
-def verify(project, *, full: bool = False) -> list[str]:
-    """[] if the audit log and the sign-off records are intact; else every problem found.
-
-    The first problem names the first bad line of the log. The log must extend
-    the one the live site was published from. Sign-off records (signoffs/ID.json)
-    must be copies of the records committed in the log. `full`: verify every
-    signature again, not only those of lines this machine has not verified yet.
-    """
-    problems = verify_chain(project, full=full)
-    if problems:
-        return problems
-    cut = anchor_problem(project)
-    if cut:
-        return [cut]
-    from handouts import signoff  # records are defined there; no import cycle at load time
-
-    return signoff.verify_records(project)
 
 
 def format_event(entry: dict) -> str:

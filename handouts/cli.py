@@ -10,13 +10,19 @@ from __future__ import annotations
 import json
 import os
 import sys
+import unicodedata
 from dataclasses import asdict
 from pathlib import Path
 
 import click
 
-from handouts import __version__, pipeline
-from handouts.exceptions import HandoutsError
+from handouts import __version__, audit, pipeline, reviewers
+from handouts.checks import format_report_table
+from handouts.config import load_project
+from handouts.evaluate import evaluate, format_evaluation
+from handouts.exceptions import HandoutsError, SignoffError
+from handouts.service import MEANING, Service, State, check_verdict, plain_message, state_label
+from handouts.verify import verify_jsonl
 
 ROOT_OPTION = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=".",
@@ -37,8 +43,6 @@ MODEL_OPTION = click.option(
 
 def _shown(text) -> str:
     """Text for the terminal: control, format and bidi characters are shown as escapes, never obeyed."""
-    import unicodedata
-
     return "".join(c if unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp") else
                    c.encode("unicode_escape").decode("ascii") for c in str(text))
 
@@ -81,7 +85,7 @@ def init(folder):
     Example:
         handouts init riverside-derm && cd riverside-derm && handouts build
     """
-    from handouts.scaffold import init_clinic
+    from handouts.scaffold import init_clinic  # deferred for start-up: it loads jinja2 and nh3 (handouts.render)
 
     for name in init_clinic(folder):
         click.echo(f"created {folder / name}")
@@ -161,8 +165,6 @@ def check(ids, root):
     Example:
         handouts check eczema
     """
-    from handouts.service import state_label
-
     project, sheets = pipeline.load(root, list(ids) or None)
     reports = pipeline.check(project, sheets)
     states = pipeline.statuses(project, sheets, reports)
@@ -190,8 +192,6 @@ def status(root, as_json):
     reports = pipeline.check(project, sheets, save=False)  # read-only
     states = pipeline.statuses(project, sheets, reports)
     live_ids = pipeline.published_ids(project, states)
-    from handouts.service import state_label
-
     if as_json:
         out = []
         for s in sheets:
@@ -219,9 +219,6 @@ def status(root, as_json):
 
 def _report_text(report, state: str) -> str:
     """The check report table, headed with the shared words: passed / passed with warnings / checks failed."""
-    from handouts.checks import format_report_table
-    from handouts.service import check_verdict
-
     table = format_report_table(report).split("\n", 1)
     head = f"{report.id}: {check_verdict(report)}; state: {state}"
     return head + ("\n" + table[1] if len(table) > 1 else "")
@@ -244,8 +241,6 @@ def _content_text(draft) -> str:
 
 def _acknowledge(findings, given: list[str], what: str) -> list[str]:
     """Ask about each finding not acknowledged on the command line; Abort if one is declined."""
-    from handouts.service import plain_message
-
     keys = list(given)
     missing = [f for f in findings if f.key not in keys]
     if missing:
@@ -260,10 +255,7 @@ def _acknowledge(findings, given: list[str], what: str) -> list[str]:
 
 def _service(project, reviewer: str | None, key_file):
     """The sign-off service, signing with the reviewer's key (--key-file, HANDOUTS_SIGNING_KEY or ssh-agent)."""
-    from handouts.reviewers import find_signer
-    from handouts.service import Service
-
-    return Service(project, signer=find_signer(project, reviewer, key_file))
+    return Service(project, signer=reviewers.find_signer(project, reviewer, key_file))
 
 
 SHA_OPTION = click.option("--sha256", "expected", default=None, metavar="HASH",
@@ -297,10 +289,6 @@ def approve(handout_id, root, reviewer, key_file, expected, acks, yes):
         handouts approve acne
         handouts approve acne --key-file ~/.ssh/id_ed25519 --sha256 3f2a... --acknowledge 9c1e04b2aa --yes
     """
-    from handouts import signoff
-    from handouts.service import Service, state_label
-    from handouts.signoff import State
-
     project, _ = pipeline.load(root, [handout_id])
     svc = _service(project, reviewer, key_file)
     snap = svc.load(handout_id)
@@ -319,7 +307,7 @@ def approve(handout_id, root, reviewer, key_file, expected, acks, yes):
         click.echo()
         acks = _acknowledge(snap.to_acknowledge(), acks, handout_id)
         click.echo(f'You are signing the text above, "{snap.draft.title}" ({snap.content_sha256[:12]}), '
-                   f'with the meaning: "{signoff.MEANING}", as {svc.signer.reviewer.printed} '
+                   f'with the meaning: "{MEANING}", as {svc.signer.reviewer.printed} '
                    f'(key {svc.signer.reviewer.fingerprint}).')
         click.confirm("Do you confirm?", abort=True)
     a = svc.approve(handout_id, reviewer, expected_content_sha256=expected or snap.content_sha256,
@@ -416,10 +404,6 @@ def reviewer_add(printed, root, key, new_key, no_passphrase):
         handouts reviewer add "Dana Reyes, MD, FAAD" --key ~/.ssh/id_ed25519.pub
         handouts reviewer add "Dana Reyes, MD, FAAD" --new-key      # first setup: makes a key too
     """
-    from handouts import reviewers
-    from handouts.config import load_project
-    from handouts.exceptions import SignoffError
-
     if (key is None) == (new_key is None):
         raise click.UsageError("give the reviewer's public key with --key FILE.pub, or --new-key to make one")
     project = load_project(root)
@@ -447,9 +431,6 @@ def reviewer_add(printed, root, key, new_key, no_passphrase):
 @ROOT_OPTION
 def reviewer_list(root):
     """Print the authorised reviewers and their key fingerprints."""
-    from handouts import reviewers
-    from handouts.config import load_project
-
     listed = reviewers.load(load_project(root))
     if not listed:
         click.echo(f"no reviewers listed in {reviewers.LIST_NAME}; add one with `handouts reviewer add`")
@@ -461,9 +442,6 @@ def reviewer_list(root):
 @ROOT_OPTION
 def reviewer_allowed_signers(root):
     """Print the list as an OpenSSH allowed-signers file (for `ssh-keygen -Y verify`)."""
-    from handouts import reviewers
-    from handouts.config import load_project
-
     click.echo(reviewers.allowed_signers(reviewers.load(load_project(root))), nl=False)
 
 
@@ -487,12 +465,8 @@ def audit_verify(root, since):
     Example:
         handouts audit verify --since origin/main
     """
-    from handouts import audit
-    from handouts.config import load_project
-    from handouts.exceptions import SignoffError
-
     project = load_project(root)
-    problems = audit.verify(project, full=True)  # every signature, no remembered checks
+    problems = pipeline.verify_audit(project, full=True)  # every signature, no remembered checks
     if not problems and since:
         problems = audit.extends_git(project, since)
     if problems:
@@ -505,11 +479,8 @@ def audit_verify(root, since):
 @ROOT_OPTION
 def audit_show(handout_id, root):
     """Print one handout's history."""
-    from handouts import audit
-    from handouts.config import load_project
-
-    for ev in audit.history(load_project(root), handout_id):
-        click.echo("\n".join(_shown(line) for line in audit.format_event(ev).split("\n")))
+    for event in Service(load_project(root)).history(handout_id):
+        click.echo("\n".join(_shown(line) for line in event.split("\n")))
 
 
 @cli.command()
@@ -523,12 +494,9 @@ def review(root, port, reviewer, key_file):
     Sign-offs made on the page are signed with --key-file (or HANDOUTS_SIGNING_KEY),
     or else with the key ssh-agent holds for the name typed on the page.
     """
-    from handouts import review as review_page
-    from handouts.config import load_project
-    from handouts.reviewers import find_signer
-
+    from handouts import review as review_page  # deferred for start-up: it loads jinja2
     project = load_project(root)
-    signer = find_signer(project, reviewer, key_file) if (key_file or reviewer) else None
+    signer = reviewers.find_signer(project, reviewer, key_file) if (key_file or reviewer) else None
     review_page.serve(project, port=port, signer=signer)
 
 
@@ -557,8 +525,6 @@ def verify(pairs, output):
     Example:
         handouts verify --jsonl pairs.jsonl -o judged.jsonl
     """
-    from handouts.verify import verify_jsonl
-
     errors: list = []
     total, accepted = verify_jsonl(pairs, output, err_stream=sys.stderr, errors=errors)
     click.echo(f"{accepted}/{total} accepted" + (f"; {len(errors)} bad line(s)" if errors else ""), err=True)
@@ -584,8 +550,6 @@ def eval_model(ids, root, model, keep):
         handouts eval-model --model /models/llama-3.1-8b.Q4_K_M.gguf acne eczema
         handouts eval-model --keep /tmp/eval acne
     """
-    from handouts.evaluate import evaluate, format_evaluation
-
     project, sheets = pipeline.load(root, list(ids) or None)
     click.echo(format_evaluation(evaluate(project, sheets, model, scratch=keep)))
 

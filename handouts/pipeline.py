@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from handouts import audit, memo, service, signoff
+from handouts import audit, labels, memo, releases, signoff
 from handouts.config import Project, load_project
 from handouts.drafts import (
     Draft,
@@ -394,7 +394,7 @@ def _check_draft(project: Project, sheet: Sheet, draft: Draft, check_rewrite=Non
             continue
         verdict = check_rewrite(f.source, f.text, section=src.section, glossary=sheet.glossary)
         if not verdict.accepted:
-            report.findings += service.fact_findings(f.fact_id, f.text, verdict, origin=f.origin)
+            report.findings += labels.fact_findings(f.fact_id, f.text, verdict, origin=f.origin)
     return report
 
 
@@ -458,7 +458,7 @@ def rows(sheets: list[Sheet], states: dict, reports: dict, published: set[str]) 
     out = []
     for s in sheets:
         st = states[s.id]
-        state = service.state_label(st, s.id in published)
+        state = labels.state_label(st, s.id in published)
         reason = st.reason
         if st.review_flag:
             reason = f"{st.review_flag}: {reason}" if reason else st.review_flag
@@ -509,7 +509,7 @@ def _build(root: Path | str, model: Model | str | None, progress: bool) -> Resul
         return fast
     project, sheets = load(root)  # raises before anything is written
     signoff.recover(project)  # finish a sign-off torn by a crash, if any
-    problems = audit.verify(project)
+    problems = verify_audit(project)
     if problems:
         raise SignoffError("the audit log failed verification; nothing was published:\n" + "\n".join(problems))
     drafter = make_drafter(project, model, progress)
@@ -530,8 +530,6 @@ def _build(root: Path | str, model: Model | str | None, progress: bool) -> Resul
         if states[s.id].is_publishable():
             items.append(publishing.PublishItem(draft=drafts[s.id], status=states[s.id],
                                                 grade=reports[s.id].grade.scores()))
-    from handouts import releases
-
     inputs = releases.input_fingerprint(project)
     publishing.publish(project, items, inputs=inputs)
     published = [i.draft.id for i in items]
@@ -582,8 +580,6 @@ def _unchanged_since_release(project: Project, model: Model | str | None) -> Res
     are those the last full build finished with. Then checks, PDFs and mkdocs would
     only make the same site again, so the build verifies that and stops.
     """
-    from handouts import releases
-
     m = memo.for_project(project)
     inputs = releases.input_fingerprint(project)
     last = m.get("release", memo.key("release", inputs["sha256"], _fast_path_inputs(project, model)))
@@ -603,8 +599,6 @@ def _unchanged_since_release(project: Project, model: Model | str | None) -> Res
 
 
 def _remember_release(project: Project, inputs: dict, result: Result, model: Model | str | None) -> None:
-    from handouts import releases
-
     live = releases.live_manifest(project)
     if live is None or live.get("inputs", {}).get("sha256") != inputs["sha256"]:
         return
@@ -624,6 +618,24 @@ def published_ids(project: Project, states: dict[str, signoff.HandoutStatus]) ->
     items = last.get("items", {})
     return {i for i, st in states.items()
             if st.is_publishable() and items.get(i) == st.approval.content_sha256}
+
+
+def verify_audit(project: Project, *, full: bool = False) -> list[str]:
+    """[] if the audit log and the sign-off records are intact; else every problem found.
+
+    The first problem names the first bad line of the log. The log must extend
+    the one the live site was published from (handouts.releases.anchor_problem).
+    Sign-off records (signoffs/ID.json) must be copies of the records committed in
+    the log. `full`: verify every signature again, not only those of lines this
+    machine has not verified yet (`handouts audit verify`).
+    """
+    problems = audit.verify_chain(project, full=full)
+    if problems:
+        return problems
+    cut = releases.anchor_problem(project)
+    if cut:
+        return [cut]
+    return signoff.verify_records(project)
 
 
 def remove_stale_temp_files(project: Project, age_seconds: float = 60) -> list[str]:
@@ -684,7 +696,7 @@ def _rollback(root: Path | str) -> Path:
     from handouts import publish as publishing
 
     project, sheets = load(root)
-    problems = audit.verify(project)
+    problems = verify_audit(project)
     if problems:
         raise SignoffError("the audit log failed verification; nothing was changed:\n" + "\n".join(problems))
     states = statuses(project, sheets, check(project, sheets, save=False))

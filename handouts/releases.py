@@ -48,7 +48,7 @@ import stat
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from handouts import __version__
+from handouts import __version__, audit
 from handouts.drafts import atomic_write
 
 FORMAT = 1
@@ -201,10 +201,7 @@ def site_key(project, items) -> str:
 
 def audit_head(project) -> dict:
     """{"head": sha256 of the last complete line (GENESIS if none), "length": lines}."""
-    from handouts import audit
-
-    lines, _tail = audit._read_raw(project)
-    return {"head": audit.sha256_text(lines[-1]) if lines else audit.GENESIS, "length": len(lines)}
+    return audit.head(project)
 
 
 def valid_until(project, items, today: date | None = None) -> str | None:
@@ -226,8 +223,6 @@ def valid_until(project, items, today: date | None = None) -> str | None:
 def make_manifest(project, folder: Path, items, *, inputs: dict | None = None,
                   key: str | None = None) -> dict:
     """The manifest of the release in `folder`, built from `items` (the approved handouts)."""
-    from handouts import audit
-
     files, problems = tree(folder)
     if problems:
         from handouts.exceptions import PublishError
@@ -320,6 +315,31 @@ def live_manifest(project) -> dict | None:
     return None if problems else manifest
 
 
+def anchor_problem(project) -> str | None:
+    """Is the log at least the log the live site was published from? (None if so, or if nothing is live.)
+
+    The live release's manifest records the log's length and
+    head when it was built: a log with fewer lines, or another line at that
+    place, was cut or rewritten since, and would bring back what it removed.
+    """
+    try:
+        manifest = live_manifest(project)
+    except (OSError, ValueError):
+        return None
+    anchor = (manifest or {}).get("audit") or {}
+    length, head = anchor.get("length"), anchor.get("head")
+    if not isinstance(length, int) or not isinstance(head, str):
+        return None
+    lines = audit.read_lines(project)
+    if len(lines) < length:
+        return (f"{audit.LOG_NAME}: has {len(lines)} lines, but the live site was published from a log of {length} "
+                f"lines; the log was cut: restore it (e.g. `git checkout signoffs/`)")
+    if length and audit.sha256_text(lines[length - 1]) != head:
+        return (f"{audit.LOG_NAME}:{length}: is not the line the live site was published from (head {head[:12]}); "
+                f"the log was rewritten or replaced: restore it (e.g. `git checkout signoffs/`)")
+    return None
+
+
 def prune(project, protect: set[str], keep: int = KEEP) -> None:
     """Remove old manifests, never those named in `protect` (site/ and site.prev/)."""
     folder = releases_dir(project)
@@ -332,4 +352,5 @@ def prune(project, protect: set[str], keep: int = KEEP) -> None:
 
 
 __all__ = ["tree", "release_id", "input_fingerprint", "site_key", "audit_head", "make_manifest",
-           "save_manifest", "load_manifest", "check_release", "live_manifest", "prune", "releases_dir"]
+           "save_manifest", "load_manifest", "check_release", "live_manifest", "anchor_problem", "prune",
+           "releases_dir"]

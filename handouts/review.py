@@ -44,10 +44,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import jinja2
 from markupsafe import Markup, escape
 
-from handouts import audit, service, signoff
+from handouts import service
 from handouts.exceptions import HandoutsError, SignoffError
-from handouts.service import Service
-from handouts.signoff import State
+from handouts.service import MEANING, Service, State
 
 LOCAL_HOST = "127.0.0.1"
 MAX_BODY = 200_000
@@ -250,17 +249,17 @@ def handout_view(project, svc: Service, handout_id: str) -> dict:
         "content_sha256": snap.content_sha256,
         "can_approve": can_approve, "can_reject": draft is not None and st.state is not State.RETIRED,
         "can_edit": draft is not None and st.state is not State.RETIRED,
-        "approval_acks": _approval_acks(project, handout_id, st.approval),
-        "history": [audit.format_event(e) for e in audit.history(project, handout_id)],
-        "meaning": signoff.MEANING,
+        "approval_acks": _approval_acks(svc, handout_id, st.approval),
+        "history": svc.history(handout_id),
+        "meaning": MEANING,
     }
 
 
-def _approval_acks(project, handout_id: str, approval) -> list[dict]:
+def _approval_acks(svc: Service, handout_id: str, approval) -> list[dict]:
     """The findings the signer of the current approval acknowledged (from the signed record)."""
     if approval is None:
         return []
-    rec = next((r for r in signoff.records(project, handout_id)
+    rec = next((r for r in svc.records(handout_id)
                 if r.get("record_sha256") == approval.record_sha256), None)
     return [a for a in (rec or {}).get("acknowledgements") or [] if isinstance(a, dict)]
 
@@ -413,7 +412,7 @@ class ReviewApp:
         try:
             reviewer = self._reviewer(form)
             if form.get("confirm") != "yes":
-                raise SignoffError(f'tick the box to confirm the meaning of your signature: "{signoff.MEANING}"')
+                raise SignoffError(f'tick the box to confirm the meaning of your signature: "{MEANING}"')
             self.service.approve(hid, reviewer, expected_content_sha256=form.get("content_sha256", ""),
                                  acknowledged=form.get("ack", []))
         except SignoffError as exc:

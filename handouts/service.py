@@ -15,24 +15,23 @@ audit events whichever way a clinician takes it:
   text that fails its checks can never be approved, acknowledged or not.
 - `reject`, `retire`.
 
-State words are the same everywhere (`state_label`): no draft yet, awaiting
+State words are the same everywhere (`state_label`, from handouts.labels): no draft yet, awaiting
 review, changes requested, approved (not yet published), published, checks
 failed, review due, retired.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from handouts import audit, signoff, textfields
+from handouts import audit, pipeline, releases, signoff, textfields
+from handouts.checks import check_rewrite
 from handouts.checks.handout import Finding, Report
 from handouts.drafts import (
     Draft,
-    DraftFact,
     FactRecord,
     Origin,
     Provenance,
@@ -44,88 +43,13 @@ from handouts.drafts import (
     save_provenance,
 )
 from handouts.exceptions import HandoutsError, SignoffError
-from handouts.signoff import HandoutStatus, State
+from handouts.labels import (ACK, APPROVED, AWAITING, CHANGES, DUE, FAILED, NO_DRAFT, PUBLISHED, RETIRED, STATE_WORDS,
+                             check_verdict, fact_findings, finding_key, is_edited, origin_label, plain_message,
+                             state_label, to_acknowledge)
+from handouts.sheets import load_sheet, sha256_bytes
+from handouts.signoff import MEANING, HandoutStatus, State
 
-ACK = "acknowledge"  # severity of a finding on clinician-written text: shown, acknowledged, not blocking
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-# -- one vocabulary of states ---------------------------------------------------------
-
-NO_DRAFT = "no draft yet"
-AWAITING = "awaiting review"
-CHANGES = "changes requested"
-APPROVED = "approved (not yet published)"
-PUBLISHED = "published"
-FAILED = "checks failed"
-DUE = "review due"
-RETIRED = "retired"
-STATE_WORDS = (NO_DRAFT, AWAITING, CHANGES, APPROVED, PUBLISHED, FAILED, DUE, RETIRED)
-_LABEL = {State.DRAFTED: NO_DRAFT, State.AWAITING_REVIEW: AWAITING, State.CHANGES_REQUESTED: CHANGES,
-          State.APPROVED: APPROVED, State.PUBLISHED: PUBLISHED, State.CHECKS_FAILED: FAILED,
-          State.RETIRED: RETIRED}
-
-
-def state_label(st: HandoutStatus, published: bool = False) -> str:
-    """The one word for a handout's state, shared by `status`, `check`, the page and `build`."""
-    if st.review_flag and st.state in (State.APPROVED, State.PUBLISHED, State.AWAITING_REVIEW) and (
-            st.approval is not None or st.review_flag == "overdue"):
-        return DUE
-    if published and st.is_publishable():
-        return PUBLISHED
-    if st.state is State.DRAFTED and not st.reason.startswith(NO_DRAFT):
-        return FAILED  # a draft that no longer matches its sheet: `check` fails it too
-    return _LABEL.get(st.state, st.state.value)
-
-
-def check_verdict(report: Report) -> str:
-    """What `handouts check` says of one report: passed, passed with warnings, or checks failed."""
-    if not report.passed:
-        return FAILED
-    warned = not report.grade.passed or any(f.severity in ("warning", ACK) for f in report.findings)
-    return "passed with warnings" if warned else "passed"
-
-
-# -- facts: origin, findings ----------------------------------------------------------
-
-
-def is_edited(fact: DraftFact) -> bool:
-    return fact.origin is Origin.EDITED
-
-
-def origin_label(fact: DraftFact) -> str:
-    """How the text was made: clinician's words unchanged, word swaps, restructured, model rewrite, clinician edit."""
-    return fact.origin.value
-
-
-def finding_key(fact_id: str, text: str, kind: str, message: str) -> str:
-    """A short stable id for one finding on one exact text (what `--acknowledge` names)."""
-    raw = "\n".join([fact_id, text, kind, message]).encode("utf-8")
-    return hashlib.sha256(raw).hexdigest()[:10]
-
-
-def fact_findings(fact_id: str, text: str, verdict, *, origin: Origin) -> list[Finding]:
-    """Report findings for one fact's text: errors for machine text, to acknowledge for a clinician's."""
-    out = []
-    for f in verdict.findings:
-        kind = str(getattr(f, "kind", ""))
-        message = str(getattr(f, "message", f))
-        out.append(Finding("error" if origin is not Origin.EDITED else ACK, "faithfulness",
-                           f"{fact_id} ({origin.value}): {message}", fact_id, kind,
-                           [str(w) for w in getattr(f, "words", ())], finding_key(fact_id, text, kind, message)))
-    return out
-
-
-def plain_message(f: Finding) -> str:
-    """A finding's words without the 'fact (origin): ' prefix, for where the fact is already shown."""
-    if f.fact and f.message.startswith(f"{f.fact} ("):
-        head, sep, rest = f.message.partition("): ")
-        if sep:
-            return rest
-    return f.message
-
-
-def to_acknowledge(report: Report | None) -> list[Finding]:
-    return [f for f in (report.findings if report else []) if f.severity == ACK]
 
 
 def _section_of(draft: Draft, fact_id: str):
@@ -200,19 +124,13 @@ class Service:
         return sorted(found)
 
     def draft(self, handout_id: str) -> Draft | None:
-        from handouts.pipeline import read_draft
-
-        return read_draft(self.project, handout_id)
+        return pipeline.read_draft(self.project, handout_id)
 
     def sheet(self, handout_id: str):
-        from handouts.sheets import load_sheet
-
         path = Path(self.project.sources) / f"{handout_id}.yaml"
         return load_sheet(path, f"sources/{handout_id}.yaml") if path.exists() else None
 
     def sheet_sha256(self, handout_id: str) -> str:
-        from handouts.sheets import sha256_bytes
-
         path = Path(self.project.sources) / f"{handout_id}.yaml"
         return sha256_bytes(path.read_bytes()) if path.exists() else ""
 
@@ -221,8 +139,6 @@ class Service:
 
     def report(self, handout_id: str, draft: Draft) -> Report | None:
         """Every check on exactly this draft (no model); saved as drafts/ID.report.json."""
-        from handouts import pipeline
-
         try:
             sheet = self.sheet(handout_id)
         except HandoutsError as exc:
@@ -238,13 +154,9 @@ class Service:
         return pipeline.check_draft(self.project, sheet, draft, check_rewrite=self.check_rewrite if scripted else None)
 
     def check_rewrite(self, source: str, text: str, *, section: str, glossary: dict):
-        from handouts.checks import check_rewrite
-
         return check_rewrite(source, text, section=section, glossary=glossary)
 
     def log_hand_edits(self, draft: Draft) -> None:
-        from handouts import pipeline
-
         pipeline.record_hand_edits(self.project, draft)
 
     def load(self, handout_id: str, *, today=None, log_hand_edits: bool = False) -> Snapshot:
@@ -271,9 +183,15 @@ class Service:
                             handout_id in self.published_ids({handout_id: st}))
 
     def published_ids(self, states: dict) -> set[str]:
-        from handouts.pipeline import published_ids
+        return pipeline.published_ids(self.project, states)
 
-        return published_ids(self.project, states)
+    def history(self, handout_id: str) -> list[str]:
+        """One readable line per audit event of this handout, oldest first."""
+        return [audit.format_event(e) for e in audit.history(self.project, handout_id)]
+
+    def records(self, handout_id: str) -> list[dict]:
+        """The sign-off records committed in the audit log for this handout."""
+        return signoff.records(self.project, handout_id)
 
     def check_text(self, draft: Draft, fact_id: str, text: str) -> list[Finding]:
         """The findings a clinician's text for one fact would have (nothing is saved)."""
@@ -342,11 +260,16 @@ class Service:
         prov.facts[fact_id] = rec
         save_provenance(self.project.drafts, prov)
 
+    def _refuse_cut_log(self, handout_id: str, verb: str) -> None:
+        """A log cut or rewritten below the live release refuses every decision (signoff checks the rest)."""
+        cut = releases.anchor_problem(self.project)
+        if cut:
+            raise SignoffError(f"{handout_id}: cannot {verb}: the audit log failed verification; restore it "
+                               f"(e.g. `git checkout signoffs/`) and retry:\n{cut}")
+
     def approve(self, handout_id: str, reviewer: str | None, *, expected_content_sha256: str | None,
                 acknowledged=(), now: datetime | None = None) -> signoff.Approval:
         """Sign the exact text the reviewer saw (its SHA-256), with every finding on clinician text acknowledged."""
-        from handouts.pipeline import provenance_for
-
         signer = self.signer_for(reviewer)
         reviewer = signer.reviewer.printed
         moment = _now(now)
@@ -370,8 +293,9 @@ class Service:
                 raise SignoffError(f"{handout_id}: cannot approve: acknowledge each finding on clinician-written "
                                    f"text first: " + "; ".join(f"[{f.key}] {f.message}" for f in missing))
             acks = [_ack(f, reviewer, moment) for f in snap.to_acknowledge()]
+            self._refuse_cut_log(handout_id, "approve")
             return signoff.approve(self.project, handout_id, draft=draft,
-                                   sheet_sha256=snap.sheet_sha256, provenance=provenance_for(self.project, handout_id),
+                                   sheet_sha256=snap.sheet_sha256, provenance=pipeline.provenance_for(self.project, handout_id),
                                    report=snap.report, now=now, expected_content_sha256=expected_content_sha256,
                                    acknowledgements=acks, signer=signer)
 
@@ -382,12 +306,16 @@ class Service:
             snap = self.load(handout_id, log_hand_edits=True)
             if snap.draft is None:
                 raise SignoffError(f"{handout_id}: no draft yet; run `handouts draft {handout_id}` first")
+            self._refuse_cut_log(handout_id, "request changes")
             signoff.reject(self.project, handout_id, None, reason, draft=snap.draft, now=now,
                            expected_content_sha256=expected_content_sha256, signer=signer)
 
     def retire(self, handout_id: str, reviewer: str | None, reason: str, *, now: datetime | None = None) -> None:
-        signoff.retire(self.project, handout_id, None, reason, now=now, signer=self.signer_for(reviewer))
+        signer = self.signer_for(reviewer)
+        with audit.lock(self.project):
+            self._refuse_cut_log(handout_id, "retire")
+            signoff.retire(self.project, handout_id, None, reason, now=now, signer=signer)
 
 
-__all__ = ["Service", "Snapshot", "EditResult", "state_label", "origin_label", "finding_key", "ACK",
-           "STATE_WORDS"]
+__all__ = ["Service", "Snapshot", "EditResult", "State", "MEANING", "state_label", "origin_label", "plain_message",
+           "finding_key", "fact_findings", "check_verdict", "ACK", "STATE_WORDS"]

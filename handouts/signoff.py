@@ -388,8 +388,18 @@ def signer_for(project, reviewer: str | None, signer: Signer | None) -> Signer:
     return signer
 
 
+def verify(project, *, full: bool = False) -> list[str]:
+    """[] if the audit log's chain and the sign-off records (signoffs/ID.json) are intact; else the problems.
+
+    The first problem names the first bad line of the log. Whether the log is at
+    least the one the live site was published from is the release's question
+    (handouts.releases.anchor_problem); handouts.pipeline.verify_audit asks both.
+    """
+    return audit.verify_chain(project, full=full) or verify_records(project)
+
+
 def _refuse_bad_log(project, handout_id: str, verb: str) -> None:
-    problems = audit.verify(project)
+    problems = verify(project)
     if problems:
         raise SignoffError(f"{handout_id}: cannot {verb}: the audit log failed verification; restore it "
                            f"(e.g. `git checkout signoffs/`) and retry:\n" + "\n".join(problems))

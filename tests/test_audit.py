@@ -9,6 +9,7 @@ import pytest
 from handouts import audit, signoff
 from handouts.exceptions import SignoffError
 from tests.signoff_support import PROVENANCE, REVIEWER, T0, make_draft, project, report_for, signer
+from handouts.pipeline import verify_audit
 
 LOG = "signoffs/audit.jsonl"
 
@@ -52,7 +53,7 @@ def test_lines_are_chained_numbered_timestamped_and_verified(tmp_path):
     assert entries[1]["prev"] == audit.sha256_text(lines[0].rstrip("\n"))
     assert entries[2]["ts"] == "2026-01-15T09:30:00Z"
     assert lines[0] == audit.canonical(entries[0]) + "\n"  # one JSON object per line, keys sorted
-    assert audit.verify(p) == []
+    assert verify_audit(p) == []
 
 
 def test_append_never_rewrites_earlier_lines(tmp_path):
@@ -133,7 +134,7 @@ TAMPER_CASES = {
 def test_verify_names_the_first_bad_line(tmp_path, case):
     p, path = _log(tmp_path)
     _write(path, _tamper(case, _lines(path)))
-    assert audit.verify(p) == [TAMPER_CASES[case]]
+    assert verify_audit(p) == [TAMPER_CASES[case]]
 
 
 def test_a_rehashed_edit_of_the_last_line_is_caught_by_its_signature(tmp_path):
@@ -146,7 +147,7 @@ def test_a_rehashed_edit_of_the_last_line_is_caught_by_its_signature(tmp_path):
     lines = _lines(path)
     lines[-1] = _rehash(lines[-1].replace('"reviewer":"Dana Reyes"', '"reviewer":"Dr Nobody"'))
     _write(path, lines)
-    assert audit.verify(p) == [bad_signature(1)]
+    assert verify_audit(p) == [bad_signature(1)]
     st = signoff.status_of(p, "acne", d, sheet_sha256=d.sheet_sha256, report=None)
     assert not st.is_publishable()
 
@@ -159,7 +160,7 @@ def test_deleting_the_last_sign_off_line_is_caught_by_its_record_file(tmp_path):
                     report=report_for(d), now=T0)
     path = tmp_path / LOG
     _write(path, _lines(path)[:-1])
-    assert audit.verify(p) == [
+    assert verify_audit(p) == [
         "signoffs/acne.json: records[1]: not the record committed in signoffs/audit.jsonl; it was added, "
         "removed or moved by hand, or the log was cut"]
     st = signoff.status_of(p, "acne", d, sheet_sha256=d.sheet_sha256, report=None)
@@ -184,7 +185,7 @@ def test_a_tampered_log_blocks_signing_until_restored(tmp_path):
     path.write_bytes(good)
     signoff.approve(p, "acne", REVIEWER, draft=d, sheet_sha256=d.sheet_sha256, provenance=PROVENANCE,
                     report=report_for(d))
-    assert audit.verify(p) == []
+    assert verify_audit(p) == []
 
 
 def test_status_ignores_everything_after_the_first_bad_line(tmp_path):
@@ -216,7 +217,7 @@ def test_history_and_format(tmp_path):
 
 
 def test_an_empty_or_missing_log_verifies(tmp_path):
-    assert audit.verify(project(tmp_path)) == []
+    assert verify_audit(project(tmp_path)) == []
 
 
 # -- attacks: someone with write access to the repository, but no reviewer's key -------------------
@@ -267,7 +268,7 @@ def test_attack_a_forged_unsigned_approval_line_is_refused(tmp_path):
     path = tmp_path / LOG
     audit.append(p, {"event": "create", "id": "acne", "content_sha256": d.content_sha256()}, now=T0)
     _write(path, _chain(_lines(path) + [_forged_approval(p, d, ts="2026-02-01T00:00:00Z")]))
-    assert audit.verify(p) == [
+    assert verify_audit(p) == [
         "signoffs/audit.jsonl:2: approve by 'dana-reyes' is not signed; only the signature of a reviewer on the "
         "list (signoffs/reviewers.yaml) makes a sign-off count"]
     assert not _publishable(p, d)
@@ -279,10 +280,10 @@ def test_attack_an_approval_signed_with_a_key_not_on_the_list_is_refused(tmp_pat
     outsider = signer("Mallory Moe, MD")  # a real SSH key, but not one on the list
     path.parent.mkdir(exist_ok=True)
     _write(path, _chain([_forged_approval(p, d, ts="2026-01-15T09:30:00Z", sign_with=outsider)]))
-    assert audit.verify(p) == [bad_signature(1)]
+    assert verify_audit(p) == [bad_signature(1)]
     assert not _publishable(p, d)
     _write(path, _chain([_forged_approval(p, d, ts="2026-01-15T09:30:00Z", by="mallory-moe", sign_with=outsider)]))
-    assert audit.verify(p) == [
+    assert verify_audit(p) == [
         "signoffs/audit.jsonl:1: signed as 'mallory-moe', who is not on the reviewer list "
         "(signoffs/reviewers.yaml); the signature does not count"]
     assert not _publishable(p, d)
@@ -321,7 +322,7 @@ def test_attack_a_rewritten_and_rechained_old_approval_is_refused(tmp_path):
     rec["record_sha256"] = signoff.record_sha256(rec)
     lines[0] = audit.canonical(e) + "\n"
     _write(path, _chain(lines))
-    assert audit.verify(p) == [bad_signature(1)]
+    assert verify_audit(p) == [bad_signature(1)]
     changed = make_draft()
     changed.sections[2].facts[0].text = "Keep using it even if your face swells."
     assert not _publishable(p, changed) and not _publishable(p, d)
@@ -336,11 +337,11 @@ def test_attack_a_back_dated_entry_is_refused(tmp_path, how):
         e["ts"] = e["record"]["signed_at"] = "2025-01-15T09:30:00Z"
         e["record"]["record_sha256"] = signoff.record_sha256(e["record"])
         _write(path, _chain([audit.canonical(e) + "\n"]))
-        assert audit.verify(p) == [bad_signature(1)]
+        assert verify_audit(p) == [bad_signature(1)]
     else:
         forged = {"event": "create", "id": "acne", "content_sha256": "1" * 64, "ts": "2025-01-15T09:30:00Z"}
         _write(path, _chain(lines + [audit.canonical(forged) + "\n"]))
-        assert audit.verify(p) == [
+        assert verify_audit(p) == [
             "signoffs/audit.jsonl:2: dated 2025-01-15T09:30:00Z, before line 1 (2026-01-15T09:30:00Z); times in "
             "the log never go back: the line was back-dated or moved"]
     assert not _publishable(p, d) or how == "append an earlier line"  # the approval itself is intact there
@@ -357,7 +358,7 @@ def test_a_reviewer_cannot_back_date_a_signature(tmp_path):
     early = dict(rec, signed_at="2025-01-01T00:00:00Z")
     early["record_sha256"] = signoff.record_sha256(early)
     audit.append(p, {"event": "approve", "id": "acne", "record": early}, now=T0, signer=signer(REVIEWER))
-    assert audit.verify(p) == [
+    assert verify_audit(p) == [
         "signoffs/audit.jsonl:2: sign-off record for 'acne': the record says it was signed at "
         "2025-01-01T00:00:00Z, but its line is dated 2026-01-15T09:30:00Z; it was back-dated"]
 
@@ -368,7 +369,7 @@ def test_attack_an_approval_moved_to_another_handout_is_refused(tmp_path):
     e["id"] = e["record"]["handout_id"] = "eczema"
     e["record"]["record_sha256"] = signoff.record_sha256(e["record"])
     _write(path, _chain(_lines(path) + [audit.canonical(e) + "\n"]))
-    assert audit.verify(p) == [bad_signature(2)]
+    assert verify_audit(p) == [bad_signature(2)]
     eczema = make_draft("eczema")
     assert not _publishable(p, eczema)
 
@@ -380,7 +381,7 @@ def test_attack_a_name_claimed_on_an_unsigned_line_is_refused(tmp_path):
     edit = {"event": "edit", "id": "acne", "by": "Dana Reyes, MD, FAAD", "fact": "about.1", "old": "a", "new": "b",
             "ts": "2026-01-15T09:30:00Z"}
     _write(path, _chain([audit.canonical(edit) + "\n"]))
-    assert audit.verify(p) == [
+    assert verify_audit(p) == [
         "signoffs/audit.jsonl:1: names 'Dana Reyes, MD, FAAD' as its author but is not signed by them"]
 
 
@@ -408,16 +409,16 @@ def test_signatures_already_verified_on_this_machine_are_not_checked_again(tmp_p
     real = reviewers._run
     monkeypatch.setattr(reviewers, "_run", lambda args, *a, **k: (calls.append(args[1:3]), real(args, *a, **k))[1])
     reviewers._verified.clear()
-    assert audit.verify(p) == [] and calls.count(["-Y", "verify"]) == 4
+    assert verify_audit(p) == [] and calls.count(["-Y", "verify"]) == 4
     assert json.loads((tmp_path / ".handouts/audit-verified.json").read_text())["length"] == 4
     audit.append(p, {"event": "edit", "id": "acne", "fact": "about.9", "old": "a", "new": "b"}, now=T0,
                  signer=signer(REVIEWER))
     reviewers._verified.clear()
     calls.clear()
-    assert audit.verify(p) == [] and calls.count(["-Y", "verify"]) == 1  # only the new line
+    assert verify_audit(p) == [] and calls.count(["-Y", "verify"]) == 1  # only the new line
     reviewers._verified.clear()
     calls.clear()
-    assert audit.verify(p, full=True) == [] and calls.count(["-Y", "verify"]) == 5  # `audit verify`: all
+    assert verify_audit(p, full=True) == [] and calls.count(["-Y", "verify"]) == 5  # `audit verify`: all
     # a rewritten, re-chained log no longer matches what was verified: everything is checked again
     path = tmp_path / LOG
     lines = _lines(path)
@@ -426,7 +427,7 @@ def test_signatures_already_verified_on_this_machine_are_not_checked_again(tmp_p
     lines[1] = audit.canonical(e) + "\n"
     _write(path, _chain(lines))
     reviewers._verified.clear()
-    assert audit.verify(p) == [bad_signature(2)]
+    assert verify_audit(p) == [bad_signature(2)]
 
 
 def test_audit_verify_since_a_git_revision_refuses_a_cut_or_rewritten_log(tmp_path):
@@ -450,7 +451,7 @@ def test_audit_verify_since_a_git_revision_refuses_a_cut_or_rewritten_log(tmp_pa
     r = verify()
     assert (r.exit_code, r.output) == (0, "audit log OK; it extends the log at HEAD\n")
     _write(path, _lines(path)[:2])  # cut: still a valid log on its own
-    assert audit.verify(p) == []
+    assert verify_audit(p) == []
     r = verify()
     assert r.exit_code == 5 and "signoffs/audit.jsonl: has 2 lines, but 3 at HEAD; the log was cut" in r.output
     lines = _lines(path)
@@ -466,7 +467,7 @@ def test_audit_verify_since_a_git_revision_refuses_a_cut_or_rewritten_log(tmp_pa
     subprocess.run(git + ["commit", "-qam", "create"], check=True)
     lines = _lines(path)
     _write(path, _chain(lines[:-1] + [lines[-1].replace("1" * 64, "2" * 64)], start=len(lines) - 1))
-    assert audit.verify(p) == []
+    assert verify_audit(p) == []
     r = verify()
     assert r.exit_code == 5 and "signoffs/audit.jsonl:4: differs from line 4 at HEAD; the log was rewritten" in r.output
 
@@ -475,4 +476,4 @@ def test_a_machine_event_after_a_line_from_a_clock_that_ran_ahead_keeps_times_in
     p, _ = _log(tmp_path, 1)  # signed at T0
     e = audit.append(p, {"event": "create", "id": "acne", "content_sha256": "1" * 64},
                      now=T0.replace(hour=8))  # the build machine's clock is behind the reviewer's
-    assert e["ts"] == "2026-01-15T09:30:00Z" and audit.verify(p) == []
+    assert e["ts"] == "2026-01-15T09:30:00Z" and verify_audit(p) == []

@@ -13,6 +13,7 @@ from handouts.drafts import draft_path, load_draft, save_draft
 from handouts.exceptions import InputError, ModelTimeout
 from handouts.models import ScriptedModel
 from tests.conftest import FIXTURES
+from handouts.pipeline import verify_audit
 
 
 def echo_model():
@@ -318,7 +319,7 @@ def test_attack_a_cut_log_cannot_bring_back_a_retired_handout(tiny):
     cut = len(before_retire.splitlines())
     expected = (f"signoffs/audit.jsonl: has {cut} lines, but the live site was published from a log of "
                 f"{full - 1} lines; the log was cut: restore it (e.g. `git checkout signoffs/`)")
-    assert audit.verify(project) == [expected]
+    assert verify_audit(project) == [expected]
     with pytest.raises(SignoffError) as exc:
         build(tiny)
     assert exc.value.message == "the audit log failed verification; nothing was published:\n" + expected

@@ -21,6 +21,7 @@ from handouts import audit, pipeline
 from handouts.drafts import load_draft, save_draft
 from handouts.models import ScriptedModel
 from tests.conftest import FIXTURES, REPO
+from handouts.pipeline import verify_audit
 
 REVIEWER = "Dana Reyes, MD, FAAD"
 EDITED = "Avoid tight clothing and hot showers."
@@ -200,7 +201,7 @@ def test_a_kill_while_a_draft_is_written_logs_its_create_event_exactly_once(tiny
     assert events(tiny, "edit") == []  # no phantom edit
     assert all(f.origin.value != "clinician edit" for f in hives.facts())
     assert temp_files(tiny) == []
-    assert audit.verify(project) == []
+    assert verify_audit(project) == []
 
 
 KILL_EDIT = """

@@ -13,6 +13,7 @@ from handouts.cli import cli
 from handouts.config import Project, Settings
 from handouts.exceptions import InputError, SignoffError
 from tests.signoff_support import REVIEWER, keys_dir, project, public_key, signer
+from handouts.pipeline import verify_audit
 
 LIST = "signoffs/reviewers.yaml"
 
@@ -145,7 +146,7 @@ def test_a_key_file_signer_signs_and_the_record_names_the_listed_reviewer(tmp_pa
     a = signoff.approve(p, "acne", draft=d, sheet_sha256=d.sheet_sha256, provenance={}, report=report_for(d),
                         now=T0, signer=signer("Sam Okafor, MD"))
     assert (a.reviewer, a.credentials) == ("Sam Okafor", "MD")
-    assert audit.events(p)[0]["by"] == "sam-okafor" and audit.verify(p) == []
+    assert audit.events(p)[0]["by"] == "sam-okafor" and verify_audit(p) == []
     with pytest.raises(SignoffError, match=r"^reviewer 'Dana Reyes, MD, FAAD' does not match the signing key: it "
                                            r"is the key of Sam Okafor, MD$"):
         signoff.approve(p, "acne", REVIEWER, draft=d, sheet_sha256=d.sheet_sha256, provenance={},
@@ -160,7 +161,7 @@ def test_a_removed_reviewer_s_signatures_no_longer_count(tmp_path):
     signoff.approve(p, "acne", "Sam Okafor, MD", draft=d, sheet_sha256=d.sheet_sha256, provenance={},
                     report=report_for(d), now=T0)
     write_reviewers(tmp_path, ["Dana Reyes, MD, FAAD"])
-    assert audit.verify(p) == [
+    assert verify_audit(p) == [
         "signoffs/audit.jsonl:1: signed as 'sam-okafor', who is not on the reviewer list (signoffs/reviewers.yaml); "
         "the signature does not count"]
     st = signoff.status_of(p, "acne", d, sheet_sha256=d.sheet_sha256, report=report_for(d))
@@ -183,7 +184,7 @@ def test_a_reviewer_who_leaves_keeps_their_past_signatures_and_signs_nothing_aft
     (tmp_path / LIST).write_text(text.replace(sam, sam + "    until: 2026-01-31\n"))
     assert reviewers.load(p)[1].until == "2026-01-31"
     # signed before the end: still counts; signed after it (say, with a key someone kept): does not
-    assert audit.verify(p) == [
+    assert verify_audit(p) == [
         "signoffs/audit.jsonl:2: signed by 'sam-okafor' on 2026-03-15, after their signing ended (2026-01-31, "
         "signoffs/reviewers.yaml); the signature does not count"]
     assert signoff.status_of(p, "acne", d, sheet_sha256=d.sheet_sha256, report=report_for(d)).is_publishable()

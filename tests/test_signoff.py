@@ -21,6 +21,7 @@ from handouts.exceptions import SignoffError
 from handouts.signoff import State
 from tests.signoff_support import PROVENANCE, REVIEWER, SHEET, T0, make_draft, project, report_for, signer
 from handouts.drafts import Origin
+from handouts.pipeline import verify_audit
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -60,7 +61,7 @@ def test_approve_records_name_credentials_time_meaning_hashes_and_provenance(tmp
     line = audit.events(p)[-1]
     assert (line["event"], line["id"], line["by"], line["record"]["reviewer_id"]) == ("approve", "acne", "dana-reyes", "dana-reyes")
     assert line["record"] == rec
-    assert audit.verify(p) == []
+    assert verify_audit(p) == []
 
     st = _status(p, d)
     assert st.state is State.APPROVED and st.is_publishable()
@@ -179,7 +180,7 @@ def test_copying_an_approval_record_to_another_handout_is_detected_and_refused(t
     # 1. copy the record file
     shutil.copy(tmp_path / "signoffs/acne.json", tmp_path / "signoffs/eczema.json")
     assert _status(p, eczema).state is State.AWAITING_REVIEW
-    assert audit.verify(p) == [
+    assert verify_audit(p) == [
         "signoffs/eczema.json: records[0]: the record belongs to handout 'acne', not 'eczema'; "
         "a record cannot be copied or moved to another handout"]
     (tmp_path / "signoffs/eczema.json").unlink()
@@ -200,7 +201,7 @@ def test_copying_an_approval_record_to_another_handout_is_detected_and_refused(t
     line["hash"] = audit.sha256_text(audit.canonical(line))
     log.write_bytes(good + (audit.canonical(line) + "\n").encode())
     assert not _status(p, eczema).is_publishable()
-    assert audit.verify(p) == [
+    assert verify_audit(p) == [
         "signoffs/audit.jsonl:2: the signature of 'dana-reyes' does not verify against signoffs/reviewers.yaml: "
         "the line was forged, changed or re-chained after signing, or signed with a key that is not theirs"]
     log.write_bytes(good)
@@ -210,7 +211,7 @@ def test_copying_an_approval_record_to_another_handout_is_detected_and_refused(t
     moved["record_sha256"] = signoff.record_sha256(moved)
     audit.append(p, {"event": "approve", "id": "eczema", "record": moved}, now=T0, signer=signer(REVIEWER))
     assert not _status(p, eczema).is_publishable()
-    assert audit.verify(p) == [
+    assert verify_audit(p) == [
         "signoffs/audit.jsonl:2: sign-off record for 'eczema': the approved content is handout 'acne', "
         "not 'eczema'"]
     assert _status(p, acne).is_publishable()
@@ -223,7 +224,7 @@ def test_an_edited_record_file_is_reported_and_changes_nothing(tmp_path):
     doc = json.loads(path.read_text(encoding="utf-8"))
     doc["records"][0]["reviewer"] = "Someone Else"
     path.write_text(json.dumps(doc, indent=2), encoding="utf-8")
-    assert audit.verify(p) == [
+    assert verify_audit(p) == [
         "signoffs/acne.json: records[0]: the record does not match its record_sha256; it was edited"]
     assert _status(p, d).approval.reviewer == "Dana Reyes"
 
@@ -396,7 +397,7 @@ def test_two_approves_at_once_do_not_corrupt_the_records(tmp_path):
     for proc in procs:
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err
-    assert audit.verify(p) == []
+    assert verify_audit(p) == []
     lines = (tmp_path / "signoffs/audit.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 24 and [json.loads(x)["n"] for x in lines] == list(range(1, 25))
     for hid in ("acne", "eczema"):
@@ -422,11 +423,11 @@ def test_a_crash_during_approve_leaves_the_old_or_the_new_state(tmp_path, point,
     assert proc.returncode == 86
     st = _status(p, d)
     assert st.state is (State.APPROVED if approved else State.CHANGES_REQUESTED)
-    assert audit.verify(p) == []  # a lagging signoffs/acne.json is not damage
+    assert verify_audit(p) == []  # a lagging signoffs/acne.json is not damage
     signoff.recover(p)
     recs = json.loads((tmp_path / "signoffs/acne.json").read_text(encoding="utf-8"))["records"]
     assert [r["kind"] for r in recs] == (["rejection", "approval"] if approved else ["rejection"])
-    assert audit.verify(p) == [] and _status(p, d).state is st.state
+    assert verify_audit(p) == [] and _status(p, d).state is st.state
 
 
 def test_killing_approve_between_its_steps_leaves_a_consistent_state(tmp_path):
@@ -445,7 +446,7 @@ def test_killing_approve_between_its_steps_leaves_a_consistent_state(tmp_path):
     # the lock died with the process; the next command completes the copy and proceeds
     signoff.reject(p, "eczema", REVIEWER, "later", draft=make_draft("eczema"))
     assert json.loads((tmp_path / "signoffs/acne.json").read_text())["records"][0]["reviewer"] == "Ana Lopez"
-    assert audit.verify(p) == []
+    assert verify_audit(p) == []
 
 
 def test_a_torn_audit_line_was_never_committed(tmp_path):
@@ -455,12 +456,12 @@ def test_a_torn_audit_line_was_never_committed(tmp_path):
     whole = log.read_bytes()
     with open(log, "ab") as fh:  # an approve of other content, cut off mid-write
         fh.write(whole[: len(whole) // 2])
-    assert audit.verify(p) == [
+    assert verify_audit(p) == [
         "signoffs/audit.jsonl:2: incomplete last line (no newline): an interrupted write, or the line was "
         "cut; the next sign-off command removes an interrupted write"]
     assert _status(p, d).is_publishable()
     assert signoff.recover(p) == ["signoffs/audit.jsonl: removed an interrupted last line"]
-    assert log.read_bytes() == whole and audit.verify(p) == []
+    assert log.read_bytes() == whole and verify_audit(p) == []
 
 
 def test_record_publish_logs_only_changes(tmp_path):
@@ -481,7 +482,7 @@ def test_record_edit_keeps_old_and_new_text_signed_by_the_editor(tmp_path):
     e = audit.history(p, "acne")[0]
     assert (e["event"], e["by"], e["fact"], e["old"], e["new"]) == (
         "edit", "dana-reyes", "treatment.1", "old words", "new words")
-    assert e["sig"] and audit.verify(p) == []
+    assert e["sig"] and verify_audit(p) == []
 
 
 def test_a_hand_edit_is_recorded_unsigned_and_the_next_approval_signs_for_it(tmp_path):
@@ -489,7 +490,7 @@ def test_a_hand_edit_is_recorded_unsigned_and_the_next_approval_signs_for_it(tmp
     signoff.record_edit(p, "acne", "treatment.1", "old words", "new words", signer=None)
     e = audit.history(p, "acne")[0]
     assert e["by"] == "unsigned: hand edit of drafts/acne.yaml" and "sig" not in e
-    assert audit.verify(p) == []
+    assert verify_audit(p) == []
     a = _approve(p, d, now=datetime.now(timezone.utc))
     rec = json.loads((tmp_path / "signoffs/acne.json").read_text())["records"][0]
     assert rec["signs_for_edits"] == [1] and a.record_sha256 == rec["record_sha256"]
