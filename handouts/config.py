@@ -5,14 +5,18 @@ Every problem is listed at once as `site_config/clinic.yaml:LINE:COL: path: mess
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from handouts.exceptions import InputError
+from handouts.yamlsafe import load_yaml
 
 
 class _Strict(BaseModel):
@@ -59,9 +63,6 @@ class Site(_Strict):
 
 def is_loopback_url(url: str) -> bool:
     """A URL whose host is this machine: localhost, 127.0.0.0/8, ::1 or 0.0.0.0."""
-    import ipaddress
-    from urllib.parse import urlsplit
-
     try:
         host = (urlsplit(url).hostname or "").rstrip(".").lower()
     except ValueError:
@@ -153,8 +154,6 @@ def _locate(node, loc: tuple) -> tuple[int, int]:
     Points at the key of the deepest field that exists (so an unknown field is
     reported where its name is written), or at the mapping that lacks it.
     """
-    import yaml
-
     best = node
     for part in loc:
         if not isinstance(node, yaml.MappingNode):
@@ -167,8 +166,6 @@ def _locate(node, loc: tuple) -> tuple[int, int]:
 
 
 def load_settings(root: Path) -> Settings:
-    from handouts.yamlsafe import load_yaml
-
     path = Path(root) / CONFIG_NAME
     if not path.exists():
         return Settings()

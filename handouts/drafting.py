@@ -22,7 +22,10 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
+import click
+
 from handouts import checks, fluency
+from handouts.checks.readability import _words, syllables
 from handouts.exceptions import ModelError
 from handouts.drafts import (
     Candidate,
@@ -80,8 +83,6 @@ class Progress:
     written every 5 seconds and at the end."""
 
     def __init__(self, total: int, label: str = "drafting", stream=None, enabled: bool = True):
-        import click
-
         self.total, self.label = total, label
         self.stream = stream or sys.stderr
         self.enabled = enabled and total > 0
@@ -408,8 +409,6 @@ def _grade(text: str) -> float:
     Counted on real sentences: the handout scorer follows textstat, which also ends a
     sentence at the dot of "0.1%"; on a single fact that noise can outweigh a real split.
     """
-    from handouts.checks.readability import _words, syllables
-
     words = [w for w in _words(text) if any(ch.isalpha() for ch in w)]
     n = len(split_sentences(text))
     if not words or not n:

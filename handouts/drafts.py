@@ -31,6 +31,7 @@ from pathlib import Path
 import yaml
 
 from handouts.exceptions import InputError
+from handouts.yamlsafe import FILE, MAX_BYTES, TOP, at, join, load_yaml, problem, read_limited
 
 
 
@@ -420,8 +421,6 @@ def _fact_from(d: dict, where: str) -> DraftFact:
 
 
 def _read_text(path: Path, shown: str) -> str:
-    from handouts.yamlsafe import MAX_BYTES, read_limited
-
     try:  # provenance of a long sheet with every candidate runs to a few hundred kilobytes
         return read_limited(path, shown, 20 * MAX_BYTES).decode("utf-8")
     except UnicodeDecodeError:
@@ -436,8 +435,6 @@ def load_draft(drafts_dir: Path, handout_id: str) -> Draft | None:
     oversize files are refused before anything is built. Every problem is an
     InputError `drafts/ID.yaml:LINE:COL: field: ...`, never a traceback.
     """
-    from handouts.yamlsafe import FILE, TOP, at, load_yaml, problem
-
     path = draft_path(drafts_dir, handout_id)
     if not path.exists():
         return None
@@ -506,18 +503,14 @@ def load_draft(drafts_dir: Path, handout_id: str) -> Draft | None:
 
 def _nodes_by_path(root) -> dict[str, object]:
     """Field path ('sections[1].facts[2].text', counted from 1) -> YAML node, for located messages."""
-    import yaml as _yaml
-
-    from handouts.yamlsafe import TOP, join
-
     out: dict[str, object] = {}
 
     def walk(node, path: str) -> None:
         out[path] = node
-        if isinstance(node, _yaml.SequenceNode):
+        if isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value, start=1):
                 walk(item, f"{path}[{i}]")
-        elif isinstance(node, _yaml.MappingNode):
+        elif isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 walk(value, join(path, key.value))
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from handouts import checks
 from handouts.drafts import Origin, save_draft, save_provenance
+from handouts.pipeline import make_drafter
 
 
 def _grade(text: str) -> tuple[float | None, float | None]:
@@ -39,8 +40,6 @@ def evaluate(project, sheets, model=None, scratch: Path | None = None, progress:
 
 
 def _evaluate(project, sheets, model, scratch: Path, progress: bool, kept: bool) -> dict:
-    from handouts.pipeline import make_drafter
-
     scratch.mkdir(parents=True, exist_ok=True)
     drafter = make_drafter(project, model, progress=progress)
     per_section = defaultdict(lambda: [0, 0])  # section -> [simplified, facts]

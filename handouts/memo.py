@@ -28,6 +28,8 @@ import sqlite3
 import threading
 import weakref
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as dist_version
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -50,8 +52,6 @@ _SOURCES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 @lru_cache(maxsize=None)
 def version(kind: str) -> str:
     """SHA-256 of the code, data and library versions behind `kind` (see _SOURCES)."""
-    from importlib.metadata import PackageNotFoundError, version as dist_version
-
     files, dists = _SOURCES[kind]
     h = hashlib.sha256(kind.encode())
     for name in files:

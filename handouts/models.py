@@ -171,7 +171,7 @@ class LlamaCppModel(Model):
     def _load(self):
         if self._llm is None:
             try:
-                from llama_cpp import Llama
+                from llama_cpp import Llama  # deferred for start-up: llama_cpp loads the native library
             except ImportError as exc:  # pragma: no cover - install problem
                 raise ModelError(f"llama-cpp-python is not installed ({exc}); run `pip install -e .`")
             try:
@@ -189,10 +189,10 @@ class LlamaCppModel(Model):
 
     def score_text(self, text: str) -> float | None:
         """Deterministic: one forward pass of a second, scoring-only context (all logits kept)."""
-        import numpy as np
+        import numpy as np  # deferred for start-up: only scoring needs numpy
 
         if self._scorer is None:
-            from llama_cpp import Llama
+            from llama_cpp import Llama  # deferred for start-up: llama_cpp loads the native library
 
             self._scorer = Llama(model_path=str(self.path), n_ctx=512, n_threads=self.threads, n_batch=512,
                                  logits_all=True, seed=0, verbose=False)
@@ -275,7 +275,7 @@ class LlamaCppModel(Model):
 
 
 def _gbnf(grammar: str):
-    from llama_cpp import LlamaGrammar
+    from llama_cpp import LlamaGrammar  # deferred for start-up: llama_cpp loads the native library
 
     try:
         return LlamaGrammar.from_string(grammar, verbose=False)
@@ -311,6 +311,7 @@ class OpenAIServerModel(Model):
 
     def _request(self, path: str, body: dict | None, timeout: float) -> dict:
         """One HTTP request with a total deadline; the parsed JSON object it answers."""
+        # deferred for start-up: only the server backend needs the HTTP client
         import http.client
         import socket
         import threading

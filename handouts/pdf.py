@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -33,8 +36,8 @@ def page_url(site_url: str, handout_id: str) -> str:
 
 def qr_svg(url: str) -> str:
     """A QR code for `url` as an inline SVG element (no raster library needed)."""
-    import qrcode
-    import qrcode.image.svg
+    import qrcode  # deferred for start-up: only a PDF with a QR code needs it
+    import qrcode.image.svg  # (same)
 
     img = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
     svg = img.to_string(encoding="unicode")
@@ -45,7 +48,7 @@ def qr_svg(url: str) -> str:
 
 def _fetcher_for(allowed: dict[str, Path]):
     """A WeasyPrint URL fetcher that serves only the clinic's logo and refuses the rest."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # deferred: WeasyPrint takes about 1.5 s to import
 
     class LocalOnly(URLFetcher):
         def fetch(self, url, headers=None):
@@ -85,8 +88,6 @@ QR_PLACEHOLDER = "<!--handouts:qr-code-->"
 @lru_cache(maxsize=1)
 def _versions() -> str:
     """WeasyPrint's and qrcode's versions, read without importing them (WeasyPrint: about 1.5 s)."""
-    from importlib.metadata import version
-
     return f"weasyprint {version('weasyprint')}; qrcode {version('qrcode')}"
 
 
@@ -105,7 +106,7 @@ def prepare(env: jinja2.Environment, *, clinic: dict, handout: dict, body_html: 
 
 def render_job(job: PdfJob) -> bytes:
     """Render one PDF with WeasyPrint (no network: only the logo may be fetched)."""
-    import weasyprint
+    import weasyprint  # deferred: WeasyPrint takes about 1.5 s to import, and cached PDFs never need it
 
     allowed = {f"handouts-logo:{job.logo.name}": job.logo} if job.logo else {}
     source = job.html.replace(QR_PLACEHOLDER, qr_svg(job.url), 1) if job.url else job.html
@@ -152,9 +153,6 @@ def render_all(jobs: list[PdfJob], cache: Path | None = None, n_workers: int | N
             todo.append((job, cached))
     n = min(n_workers or workers(), len(todo))
     if n > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
         with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork")) as pool:
             results = list(pool.map(_render_in_worker, [job for job, _ in todo]))
     else:

@@ -16,13 +16,16 @@ import contextlib
 import dataclasses
 import fcntl
 import hashlib
+import json
 import os
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from handouts import audit, labels, memo, releases, signoff
+from handouts import audit, checks, labels, memo, releases, signoff
+from handouts.checks.handout import Report
 from handouts.config import Project, load_project
 from handouts.drafts import (
     Draft,
@@ -42,16 +45,18 @@ from handouts.drafts import (
     save_provenance,
 )
 from handouts.exceptions import ContextOverflow, InputError, ModelError, PublishError, SignoffError
-from handouts.models import Model
+from handouts.models import Model, bundled_model_path, fits_context, load_model, params_from
+from handouts.prompts import rewrite_messages
+from handouts.reviewers import list_path
 from handouts.sheets import Sheet, load_sheets
+from handouts.yamlsafe import MAX_BYTES, read_limited
 
-if TYPE_CHECKING:  # the checks and drafting are imported by the commands that use them
-    from handouts.checks.handout import Report
+if TYPE_CHECKING:  # drafting is imported by the commands that use it
     from handouts.drafting import Drafter, Stats
 
 
 def _stats() -> "Stats":
-    from handouts.drafting import Stats
+    from handouts.drafting import Stats  # deferred for start-up: drafting loads the rewrite rules
 
     return Stats()
 
@@ -98,9 +103,6 @@ def load(root: Path | str = ".", ids: list[str] | None = None) -> tuple[Project,
 
 def context_problems(project: Project, sheets: list[Sheet]) -> list[str]:
     """Facts too long for the model's context, one located line each (found before any drafting)."""
-    from handouts.models import fits_context, params_from
-    from handouts.prompts import rewrite_messages
-
     params = params_from(project.settings)
     problems = []
     for sheet in sheets:
@@ -118,9 +120,7 @@ def context_problems(project: Project, sheets: list[Sheet]) -> list[str]:
 
 
 def make_drafter(project: Project, model: Model | str | None = None, progress: bool = True) -> "Drafter":
-    from handouts import checks
-    from handouts.drafting import Drafter
-    from handouts.models import load_model, params_from
+    from handouts.drafting import Drafter  # deferred for start-up: drafting loads the rewrite rules
 
     checks.use_memo(memo.for_project(project))
     settings = project.settings
@@ -230,8 +230,6 @@ def _record_create_once(project: Project, handout_id: str, content_sha256: str, 
 
 
 def _file_sha256(path: Path) -> str | None:
-    from handouts.yamlsafe import MAX_BYTES, read_limited
-
     try:
         return hashlib.sha256(read_limited(path, f"{path.parent.name}/{path.name}", 20 * MAX_BYTES)).hexdigest()
     except FileNotFoundError:
@@ -267,8 +265,6 @@ def _count_unchanged(stats: "Stats", d: Draft | None) -> None:
 
 def read_draft(project: Project, handout_id: str) -> Draft | None:
     """load_draft, memoised by the file's bytes: each distinct draft is parsed once."""
-    from handouts.yamlsafe import read_limited
-
     path = draft_path(project.drafts, handout_id)
     try:
         data = read_limited(path, f"drafts/{path.name}", root=project.root)
@@ -355,8 +351,6 @@ def check_draft(project: Project, sheet: Sheet, draft: Draft, *, check_rewrite=N
     and the checks' code and data: a report is computed once per distinct input.
     A scripted `check_rewrite` (tests) bypasses the memo.
     """
-    from handouts.checks.handout import Report
-
     if check_rewrite is not None:
         return _check_draft(project, sheet, draft, check_rewrite)
     m = memo.for_project(project)
@@ -371,8 +365,6 @@ def check_draft(project: Project, sheet: Sheet, draft: Draft, *, check_rewrite=N
 
 
 def _check_draft(project: Project, sheet: Sheet, draft: Draft, check_rewrite=None) -> "Report":
-    from handouts import checks
-
     checks.use_memo(memo.for_project(project))
     check_rewrite = check_rewrite or checks.check_rewrite
     report = checks.handout_report(draft, target_grade=project.settings.readability.target_grade)
@@ -427,8 +419,6 @@ def _no_new_edits_key(project: Project, handout_id: str) -> str:
 
 
 def _save_json_if_changed(path: Path, data: dict) -> None:
-    import json
-
     try:
         if json.loads(path.read_text(encoding="utf-8")) == data:
             return
@@ -501,7 +491,7 @@ def build(root: Path | str = ".", *, model: Model | str | None = None, progress:
 
 
 def _build(root: Path | str, model: Model | str | None, progress: bool) -> Result:
-    from handouts import publish as publishing
+    from handouts import publish as publishing  # deferred for start-up: publishing loads jinja2, nh3 and mkdocs
 
     remove_stale_temp_files(load_project(root))
     fast = _unchanged_since_release(load_project(root), model)
@@ -549,8 +539,6 @@ def _fast_path_inputs(project: Project, model: Model | str | None) -> dict:
     """What the release manifest's input fingerprint leaves to the build itself: the
     drafting cache (provenance), the model, and the audit log and reviewer list as they stand
     (a reviewer removed from the list voids their signatures)."""
-    from handouts.models import bundled_model_path
-
     provenance = {p.name: _file_sha256(p) for p in sorted(Path(project.drafts).glob("*.provenance.json"))}
     m = project.settings.model
     if isinstance(model, Model):
@@ -564,8 +552,6 @@ def _fast_path_inputs(project: Project, model: Model | str | None) -> dict:
             used = [str(path), st.st_size, st.st_mtime_ns] if st else [m.backend, m.url, m.name, model]
         except (ModelError, OSError):
             used = ["missing", model]
-    from handouts.reviewers import list_path
-
     return {"provenance": provenance, "model": used, "audit": _file_sha256(audit.log_path(project)) or "",
             "reviewers": _file_sha256(list_path(project)) or ""}
 
@@ -641,8 +627,6 @@ def verify_audit(project: Project, *, full: bool = False) -> list[str]:
 def remove_stale_temp_files(project: Project, age_seconds: float = 60) -> list[str]:
     """Remove temp files of atomic writes a kill cut off in drafts/ (older than a minute,
     so a write in progress elsewhere, e.g. on the review page, is never disturbed)."""
-    import time
-
     removed = []
     folder = Path(project.drafts)
     for tmp in folder.glob(".*.tmp") if folder.is_dir() else []:
@@ -693,7 +677,7 @@ def rollback(root: Path | str = ".") -> Path:
 
 
 def _rollback(root: Path | str) -> Path:
-    from handouts import publish as publishing
+    from handouts import publish as publishing  # deferred for start-up: publishing loads jinja2, nh3 and mkdocs
 
     project, sheets = load(root)
     problems = verify_audit(project)

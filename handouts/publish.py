@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import json
 import logging
 import os
 import re
@@ -31,14 +32,23 @@ import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from handouts import releases
+from handouts import memo, releases
+from handouts import pdf as pdfs
 from handouts import render as rendering
 from handouts.config import SITE_URL, Project
 from handouts.drafts import Draft, atomic_write
 from handouts.exceptions import InputError, PublishError
-from handouts.mkdocs_hooks import branding, write_shim
+from handouts.render import branding
 from handouts.signoff import HandoutStatus
+from handouts.sitescan import scan_site
+from handouts.yamlsafe import read_limited
+
+SHIM_NAME = "mkdocs_hooks.py"
+SHIM = ('"""Written by `handouts build`: the mkdocs hook shipped with the handouts package."""\n'
+        "from handouts.mkdocs_hooks import on_config  # noqa: F401\n")
+
 
 RESERVED_IDS = frozenset({"index", "assets", "search", "404", "sitemap", "pdf"})
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -59,6 +69,15 @@ def previous_dir(project: Project) -> Path:
 def docs_dir(project: Project) -> Path:
     """The generated mkdocs docs folder that `mkdocs serve` previews (see mkdocs.yml)."""
     return project.work / "docs"
+
+
+def write_shim(work: Path) -> Path:
+    """The hook file a clinic's mkdocs.yml names (.handouts/mkdocs_hooks.py)."""
+    work.mkdir(parents=True, exist_ok=True)
+    path = work / SHIM_NAME
+    if not path.is_file() or path.read_text(encoding="utf-8") != SHIM:
+        path.write_text(SHIM, encoding="utf-8")
+    return path
 
 
 def publish(project: Project, items: list[PublishItem], *, inputs: dict | None = None) -> Path:
@@ -92,8 +111,6 @@ def publish(project: Project, items: list[PublishItem], *, inputs: dict | None =
         if not project.settings.site.base_url():  # a preview: no sitemap without absolute URLs
             for name in ("sitemap.xml", "sitemap.xml.gz"):
                 (new_site / name).unlink(missing_ok=True)
-        from handouts import memo
-
         problems = verify(new_site, items, project.settings.site.base_url() or "/", memo=memo.for_project(project))
         if problems:
             shown = "\n  ".join(problems[:20])
@@ -182,8 +199,6 @@ def _prune_pdf_cache(project: Project, used: set[str] = frozenset(), keep: int =
 def write_docs(project: Project, items: list[PublishItem], docs: Path) -> set[str]:
     """Render every page, PDF and asset into `docs` (which must not exist yet).
     Returns the names of the PDF cache files the pages use."""
-    from handouts import pdf as pdfs
-
     settings = project.settings
     env = rendering.environment(project)
     clinic = rendering.clinic_context(settings.clinic)
@@ -269,8 +284,6 @@ def read_logo(project: Project) -> tuple[Path, bytes]:
     of the project (e.g. to /etc/passwd), anything but a regular file, an oversize
     file, and an SVG that could run or load anything (see svg_problems).
     """
-    from handouts.yamlsafe import read_limited
-
     name = project.settings.clinic.logo
     where = "site_config/clinic.yaml: clinic.logo"
     rel = Path(name)
@@ -342,6 +355,7 @@ class _Collect(logging.Handler):
 
 def build(config_file: Path, docs: Path, site: Path, overrides: dict | None = None) -> None:
     """`mkdocs build --strict` of `docs` into `site`, in-process, quietly."""
+    # deferred: mkdocs is imported only when a site is built (not by a no-change build)
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -386,10 +400,6 @@ def verify(site: Path, items: list[PublishItem], site_url: str = "/", *, memo=No
     """Every reason not to serve `site`, one line each (empty: serve it).
 
     `memo` (handouts.memo.Memo): pages found clean before, byte for byte, are not scanned again."""
-    from urllib.parse import urlsplit
-
-    from handouts.sitescan import scan_site
-
     base_path = urlsplit(site_url).path or "/"
     base_path = base_path if base_path.endswith("/") else base_path + "/"
 
@@ -431,8 +441,6 @@ def _check_sitemap(site: Path, ids: set[str], site_url: str) -> list[str]:
 
 
 def _check_search_locations(site: Path, ids: set[str]) -> list[str]:
-    import json
-
     path = site / "search" / "search_index.json"
     if not path.exists():
         return ["search/search_index.json: missing (offline search needs it)"]

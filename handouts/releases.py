@@ -46,10 +46,12 @@ import json
 import os
 import stat
 from datetime import date, datetime, timedelta, timezone
+from importlib import metadata
 from pathlib import Path
 
 from handouts import __version__, audit
 from handouts.drafts import atomic_write
+from handouts.exceptions import PublishError
 
 FORMAT = 1
 KEEP = 20  # manifests kept besides those of site/ and site.prev/
@@ -126,8 +128,6 @@ def code_sha256() -> str:
 
 @functools.lru_cache(maxsize=1)
 def package_versions() -> dict[str, str]:
-    from importlib import metadata
-
     out = {}
     for name in PACKAGES:
         try:
@@ -147,7 +147,7 @@ def _files_under(root: Path, folder: Path, pattern: str = "*") -> dict[str, str]
 
 
 def mkdocs_config(project) -> Path:
-    from handouts import render
+    from handouts import render  # deferred for start-up: render loads jinja2 and nh3
 
     own = Path(project.root) / "mkdocs.yml"
     return own if own.is_file() else render.DEFAULTS / "mkdocs.yml"
@@ -225,8 +225,6 @@ def make_manifest(project, folder: Path, items, *, inputs: dict | None = None,
     """The manifest of the release in `folder`, built from `items` (the approved handouts)."""
     files, problems = tree(folder)
     if problems:
-        from handouts.exceptions import PublishError
-
         raise PublishError(f"{Path(folder).name}: {problems[0]}")
     handouts = {}
     for item in sorted(items, key=lambda i: i.draft.id):

@@ -274,3 +274,19 @@ def _blockify(fragment: str) -> jinja2.utils.markupsafe.Markup:
     """One raw HTML block for Python-Markdown: no blank lines inside, wrapped in a div."""
     lines = [ln.rstrip() for ln in fragment.splitlines() if ln.strip()]
     return jinja2.utils.markupsafe.Markup("\n".join(lines))
+
+
+def branding(settings, root: Path | None = None) -> dict:
+    """Config overrides for a clinic: `handouts build` passes them to load_config, the mkdocs hook to a
+    plain `mkdocs build`. mkdocs' Jinja2 does not autoescape, so every value is HTML-escaped text."""
+    clinic = clinic_context(settings.clinic)
+    extra = {"clinic": {k: html.escape(v, quote=True) for k, v in clinic.items()}, "generator": False}
+    if root is not None:
+        extra["handouts_root"] = str(root)
+    return {
+        "site_name": nav_title(clinic["name"]),
+        # No address, no absolute links: without a site.url, canonical links and the
+        # sitemap are left out rather than pointing somewhere wrong.
+        "site_url": settings.site.base_url() or None,
+        "extra": extra,
+    }

@@ -39,10 +39,13 @@ import tempfile
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from handouts import textfields
+from handouts.drafts import atomic_write
 from handouts.exceptions import InputError, SignoffError
+from handouts.yamlsafe import at, load_yaml
 
 LIST_NAME = "signoffs/reviewers.yaml"
 NAMESPACE = "handouts"
@@ -135,8 +138,6 @@ def parse_key(text: str) -> str:
 
 def load(project) -> list[Reviewer]:
     """The committed list ([] if there is none). Every problem is an InputError with file:line:col."""
-    from handouts.yamlsafe import at, load_yaml
-
     path = list_path(project)
     if not path.exists():
         return []
@@ -218,8 +219,6 @@ def dump(reviewers: list[Reviewer]) -> str:
 
 def add(project, printed: str, key_text: str) -> Reviewer:
     """Add a reviewer to the list (written atomically). Refuses a duplicate name, id or key."""
-    from handouts.drafts import atomic_write
-
     name, credentials = parse_printed(printed)
     try:
         key = parse_key(key_text)
@@ -358,8 +357,6 @@ def find_signer(project, printed: str | None = None, key_file: str | Path | None
                                "file, or load your key into ssh-agent (ssh-add); it must be a key listed in "
                                f"{LIST_NAME}")
         candidates, signer_of = in_agent, (lambda r: Signer(r, None))
-    from datetime import datetime, timezone
-
     today = datetime.now(timezone.utc).date().isoformat()
     ended = [r for r in candidates if r.until and r.until < today]
     if ended and len(ended) == len(candidates):

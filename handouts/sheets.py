@@ -18,7 +18,8 @@ from pathlib import Path
 import yaml
 
 from handouts.exceptions import InputError
-from handouts.yamlsafe import FILE, TOP, at, join, problem, read_document
+from handouts.memo import key as memo_key
+from handouts.yamlsafe import FILE, TOP, at, join, problem, read_document, read_limited
 
 # Fixed vocabulary of section keys, in the order a handout shows them by default,
 # with the heading used when a sheet gives none. "{title}" is the sheet title.
@@ -107,12 +108,9 @@ def sha256_bytes(data: bytes) -> str:
 
 def _remembered(path: Path, display: str, memo) -> Sheet:
     """load_sheet, memoised by the file's bytes and the validator's code (valid sheets only)."""
-    from handouts.memo import key
-    from handouts.yamlsafe import read_limited
-
     data = read_limited(path, display)  # a regular file in the project, size-capped
     digest = sha256_bytes(data)
-    k = key("sheet", digest, display)
+    k = memo_key("sheet", digest, display)
     hit = memo.get("sheet", k)
     if hit is not None:
         return sheet_from_dict(hit, path)

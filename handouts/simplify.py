@@ -67,7 +67,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
 @lru_cache(maxsize=65536)
 def _classes(word: str) -> frozenset[str]:
-    import lemminflect
+    import lemminflect  # deferred for start-up: lemminflect loads its tables on import
 
     return frozenset(lemminflect.getAllLemmas(word.lower()))
 

@@ -13,12 +13,15 @@ Pure checks over a folder; each returns a list of one-line problems, empty when 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import material
+
+from handouts.memo import key as memo_key
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 _URL_ATTRS = {"href", "src", "action", "formaction", "poster", "xlink:href", "data", "cite",
@@ -177,11 +180,7 @@ def _scan_remembered(text: str, rel: str, allow: bool, memo) -> tuple[list[str],
     scans only the pages whose bytes changed."""
     if memo is None:
         return scan_html(text, rel, allow_theme_scripts=allow)
-    import hashlib
-
-    from handouts.memo import key
-
-    k = key("scan", rel, allow, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    k = memo_key("scan", rel, allow, hashlib.sha256(text.encode("utf-8")).hexdigest())
     hit = memo.get("scan", k)
     if hit is not None:
         return [], hit

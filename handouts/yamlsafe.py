@@ -18,6 +18,8 @@ path of the top-level value.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import yaml
@@ -61,9 +63,6 @@ def read_limited(path: Path, display: str, limit: int = MAX_BYTES, root: Path | 
     file's folder), anything that is not a regular file (a FIFO, a device such as
     /dev/zero, a socket), and a file larger than `limit`. FileNotFoundError passes.
     """
-    import os
-    import stat
-
     path = Path(path)
     root = Path(root) if root is not None else path.absolute().parent.parent
     real = path.resolve()

@@ -20,15 +20,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Mapping
+from typing import Mapping
 
 from handouts.checks.findings import Finding, Kind
+from handouts.checks.handout import Report, format_report_table, handout_report
 from handouts.checks.readability import Readability, readability
 from handouts.lexicon import repair
-
-if TYPE_CHECKING:  # pragma: no cover
-    from handouts.checks.handout import Report
-    from handouts.drafts import Draft
+from handouts.memo import key as memo_key
 
 __all__ = ["Verdict", "Finding", "Kind", "check_rewrite", "repair", "Readability", "readability",
            "handout_report", "format_report_table"]
@@ -88,9 +86,7 @@ def check_rewrite(source: str, candidate: str, *, section: str = "",
 @lru_cache(maxsize=8192)
 def _remembered(memo, source: str, candidate: str, section: str,
                 glossary: tuple[tuple[str, str], ...]) -> Verdict:
-    from handouts.memo import key
-
-    k = key("verdict", source, candidate, section, glossary)
+    k = memo_key("verdict", source, candidate, section, glossary)
     hit = memo.get("verdict", k)
     if hit is not None:
         return Verdict.from_dict(hit)
@@ -125,14 +121,3 @@ def _check_rewrite(source: str, candidate: str, section: str,
     found += english.findings(source, candidate)
     return Verdict(not found, tuple(found))
 
-
-def handout_report(draft: "Draft", *, target_grade: float = 6) -> "Report":
-    from handouts.checks.handout import handout_report as _report
-
-    return _report(draft, target_grade=target_grade)
-
-
-def format_report_table(report: "Report") -> str:
-    from handouts.checks.handout import format_report_table as _table
-
-    return _table(report)

@@ -24,7 +24,7 @@ from handouts.checks import drugs as drug_check
 from handouts.checks import markers
 from handouts.checks import paraphrase, quantities
 from handouts.checks.findings import Finding, Kind, messages, quote, times
-from handouts.lexicon import is_english, stem, stems, term_stems, tokens, wordlist
+from handouts.lexicon import is_english, normalize, stem, stems, term_stems, tokens, wordlist
 
 
 @lru_cache(maxsize=1)
@@ -352,8 +352,6 @@ _NEGATION_WORDS = {"not", "never", "no", "none", "nothing", "neither", "nor", "a
 
 
 def _clauses(text: str) -> list[list[str]]:
-    from handouts.lexicon import normalize
-
     return [toks for part in _CLAUSE_BREAK.split(normalize(text)) if (toks := tokens(part))]
 
 

@@ -50,7 +50,7 @@ def _words(sentence: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def _readings(word: str) -> dict[str, tuple[str, ...]]:
-    import lemminflect
+    import lemminflect  # deferred for start-up: lemminflect loads its tables on import
 
     return lemminflect.getAllLemmas(word)
 
@@ -59,7 +59,7 @@ def _readings(word: str) -> dict[str, tuple[str, ...]]:
 def verb_form(word: str) -> str:
     """How `word` can be a verb: "base", "s" (3rd person), "ed" (past or participle),
     "past" (past only: "took"), "ing", or "" (never a verb)."""
-    import lemminflect
+    import lemminflect  # deferred for start-up: lemminflect loads its tables on import
 
     lemmas = _readings(word).get("VERB", ())
     for lemma in lemmas:

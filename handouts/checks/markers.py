@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from handouts.checks.findings import Finding, Kind, messages, quote, times
+from handouts.checks.paraphrase import is_unequal
 from handouts.lexicon import normalize, plain_terms, stems, tokens
 
 LIMITS: dict[str, tuple[str, ...]] = {
@@ -156,8 +157,6 @@ def _negating_synonyms(source: str) -> list[str]:
 def _term_classes() -> tuple[tuple[tuple[str, ...], frozenset[str]], ...]:
     """(term words, quantifier and relation classes its plain synonyms use)."""
     out = []
-    from handouts.checks.paraphrase import is_unequal
-
     for t in plain_terms():
         t_st = tuple(stems(t.term))
         classes = {name for p in t.plains if not is_unequal(t_st, tuple(stems(p)))

@@ -25,7 +25,7 @@ from handouts.lexicon import syllable_table
 
 @lru_cache(maxsize=1)
 def _pyphen():
-    from pyphen import Pyphen
+    from pyphen import Pyphen  # deferred for start-up: only words missing from the syllable table need it
 
     return Pyphen(lang="en_US")
 
@@ -94,7 +94,7 @@ def readability(text: str) -> Readability:
     words = [w for w in _words(prose) if re.search(r"[a-z]", w)]
     if not words:
         raise ValueError("no prose to score")
-    from textstat.backend.counts import count_sentences, count_words
+    from textstat.backend.counts import count_sentences, count_words  # deferred: textstat imports nltk (about 1 s)
 
     n_words = count_words(prose)
     n_sentences = count_sentences(prose)
