@@ -40,12 +40,12 @@ _SOURCES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "sheet": (("sheets.py", "yamlsafe.py"), ("pyyaml",)),
     "draft": (("drafts.py",), ("pyyaml",)),
     "verdict": (("checks", "lexicon.py", "data"), ("textstat", "pyphen", "nltk")),
-    "report": (("checks", "lexicon.py", "data", "drafts.py", "pipeline.py", "service.py", "sheets.py"),
+    "report": (("checks", "lexicon.py", "data", "drafts.py", "pipeline.py", "service.py", "labels.py", "sheets.py"),
                ("textstat", "pyphen", "nltk")),
     "release": (("pipeline.py", "releases.py", "publish.py"), ()),
     "scan": (("sitescan.py",), ("mkdocs-material",)),
-    "drafting": (("checks", "lexicon.py", "data", "drafts.py", "pipeline.py", "service.py", "sheets.py", "drafting.py",
-                  "prompts.py", "models.py"), ("textstat", "pyphen", "nltk")),
+    "drafting": (("checks", "lexicon.py", "data", "drafts.py", "pipeline.py", "service.py", "labels.py", "sheets.py",
+                  "drafting.py", "prompts.py", "models.py"), ("textstat", "pyphen", "nltk")),
 }
 
 
