@@ -56,10 +56,42 @@ def less_fluent(source_logprob: float, candidate_logprob: float, margin: float =
     return candidate_logprob < source_logprob - margin
 
 
+_scores: dict[tuple[str, str], float | None] = {}
+
+
+def score(model, text: str) -> float | None:
+    """`model.score_text(text)`, remembered: a forward pass costs up to seconds on a busy
+    machine, and a fact's source is scored once per candidate, at every redraft. Kept in
+    memory and, when the guard's memo is on (handouts.checks.use_memo), on disk, keyed
+    by the model file's SHA-256 and the text (scoring is deterministic)."""
+    from handouts import checks
+
+    if not getattr(model, "deterministic_scores", False):  # a test double scores as scripted
+        return model.score_text(text)
+    sha = model.sha256
+    if (sha, text) in _scores:
+        return _scores[(sha, text)]
+    memo = checks._persisted
+    k = None
+    if memo is not None:
+        from handouts.memo import key
+
+        k = key("logprob", sha, text)
+        hit = memo.get("logprob", k)
+        if hit is not None:
+            _scores[(sha, text)] = hit["logprob"]
+            return hit["logprob"]
+    value = model.score_text(text)
+    _scores[(sha, text)] = value
+    if memo is not None and value is not None:
+        memo.put("logprob", k, {"logprob": value})
+    return value
+
+
 def judge(model, source: str, candidate: str, *, margin: float = MARGIN) -> Fluency:
     """Score both texts with `model` (any handouts.models.Model) and apply the rule."""
-    src = model.score_text(source)
-    cand = model.score_text(candidate) if src is not None else None
+    src = score(model, source)
+    cand = score(model, candidate) if src is not None else None
     if src is None or cand is None:
         return Fluency(False, None, None, True,
                        f"fluency not scored: the {getattr(model, 'id', 'model')} backend cannot score text")

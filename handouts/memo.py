@@ -10,7 +10,8 @@ most builds change nothing. What is pure and deterministic is therefore kept in
 - "report":  a draft's whole check report, by the draft, its sheet and the settings;
 - "drafting": that a sheet's draft and provenance are what drafting would write again;
 - "release": the closing table of the last full build, by its inputs (the fast path);
-- "scan":    that a built page passed the site scan, by its bytes.
+- "scan":    that a built page passed the site scan, by its bytes;
+- "logprob": a text's mean log-probability per token under one model file (fluency).
 
 Every key also holds the *version* of its kind: a SHA-256 of the code and data
 files that compute it (and of the libraries they call), taken at run time. So a
@@ -44,6 +45,7 @@ _SOURCES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                ("textstat", "pyphen", "nltk")),
     "release": (("pipeline.py", "releases.py", "publish.py"), ()),
     "scan": (("sitescan.py",), ("mkdocs-material",)),
+    "logprob": (("models.py",), ("llama_cpp_python",)),
     "drafting": (("checks", "lexicon.py", "data", "drafts.py", "pipeline.py", "service.py", "labels.py", "sheets.py",
                   "drafting.py", "prompts.py", "models.py"), ("textstat", "pyphen", "nltk")),
 }

@@ -187,6 +187,8 @@ class LlamaCppModel(Model):
                 raise ModelError(f"could not load model {self.path}: the file is corrupt or unsupported ({exc})")
         return self._llm
 
+    deterministic_scores = True  # score_text depends only on the model file and the text (fluency.score)
+
     def score_text(self, text: str) -> float | None:
         """Deterministic: one forward pass of a second, scoring-only context (all logits kept)."""
         import numpy as np  # deferred for start-up: only scoring needs numpy

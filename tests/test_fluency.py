@@ -79,3 +79,48 @@ def test_drafting_with_a_backend_that_cannot_score_keeps_candidates_and_says_so(
     c = [c for c in prov.facts["treatment.1"].candidates if c.kind == "model"][0]
     assert c.accepted and c.fluency == "fluency not scored: the scripted backend cannot score text"
     assert c.to_dict()["fluency"] == c.fluency
+
+
+class _CountingModel(ScriptedModel):
+    """A model whose scores depend only on its file and the text, as llama.cpp's do."""
+
+    deterministic_scores = True
+
+    def __init__(self, sha: str):
+        super().__init__(score=lambda text: -float(len(text)))
+        self.scored: list[str] = []
+        self._sha = sha
+
+    @property
+    def sha256(self) -> str:
+        return self._sha
+
+    def score_text(self, text):
+        self.scored.append(text)
+        return super().score_text(text)
+
+
+def test_scores_are_remembered_per_model_file_and_text(tmp_path, monkeypatch):
+    from handouts import checks
+    from handouts.memo import Memo
+
+    monkeypatch.setattr(fluency, "_scores", {})
+    monkeypatch.setattr(checks, "_persisted", Memo(tmp_path / "memo.sqlite3"))
+    model = _CountingModel("a" * 64)
+    fluency.judge(model, SRC, "Wash your face.")
+    fluency.judge(model, SRC, "Wash your face twice a day.")
+    assert model.scored == [SRC, "Wash your face.", "Wash your face twice a day."]  # the source once
+    monkeypatch.setattr(fluency, "_scores", {})  # a new process: the memo on disk answers
+    again = _CountingModel("a" * 64)
+    assert fluency.judge(again, SRC, "Wash your face.").candidate == -15.0 and again.scored == []
+    other = _CountingModel("b" * 64)  # another model file is scored afresh
+    fluency.judge(other, SRC, "Wash your face.")
+    assert other.scored == [SRC, "Wash your face."]
+
+
+def test_a_scripted_model_is_never_remembered():
+    calls = []
+    model = ScriptedModel(score=lambda t: calls.append(t) or -1.0)
+    fluency.judge(model, SRC, "x y z")
+    fluency.judge(model, SRC, "x y z")
+    assert len(calls) == 4
