@@ -35,6 +35,7 @@ from handouts.drafts import (
     FactRecord,
     Origin,
     Provenance,
+    list_parts,
     split_sentences,
 )
 from handouts.lexicon import (EXPLAIN, Repair, lexicon_repair, plain_terms, stems, term_key, term_stems, tokens,
@@ -411,6 +412,11 @@ def _grade(text: str) -> float:
     """
     words = [w for w in _words(text) if any(ch.isalpha() for ch in w)]
     n = len(split_sentences(text))
+    parts = list_parts(text)
+    if parts is not None:  # as the handout scorer counts it: the lead runs into the first item,
+        # and each further item of more than two words is a sentence (textstat drops shorter ones)
+        n = len(split_sentences(f"{parts.before} {parts.lead}")) + sum(
+            1 for it in parts.items[1:] if len(it.split()) > 2)
     if not words or not n:
         return float("inf")
     return round(0.39 * len(words) / n + 11.8 * sum(syllables(w) for w in words) / len(words) - 15.59, 2)

@@ -80,6 +80,74 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text) if s] if text else []
 
 
+# -- a fact written as a list ------------------------------------------------------
+#
+# A fact's text may end in a short bulleted list: a lead sentence ending in a colon,
+# then one "- item" line per item (no other markdown):
+#
+#     These can trigger or worsen acne:
+#     - oily cosmetics and hair products
+#     - friction from helmets or straps
+#
+# Pages and PDFs show the items as a list; the guard judges the same words as one
+# sentence (`as_prose`); the scorer counts each item line as a sentence, as
+# readability formulas usually do with bullet points.
+
+_ITEM = re.compile(r"^- (\S.*)$")
+
+
+@dataclass(frozen=True)
+class ListText:
+    """A fact's text cut into what comes before its list, the list's lead, and its items."""
+
+    before: str  # sentences before the lead ("" when the lead comes first)
+    lead: str  # the sentence that introduces the list, ending in ":"
+    items: tuple[str, ...]
+    conjunction: str = "and"  # how the items join when read as one sentence
+
+
+def list_parts(text: str) -> ListText | None:
+    """The list in `text`, or None when it is plain prose (no "- item" lines)."""
+    lines = [ln.strip() for ln in text.strip().splitlines()]
+    if len(lines) < 3 or not _ITEM.match(lines[1]):
+        return None
+    items = [_ITEM.match(ln) for ln in lines[1:]]
+    if not all(items) or not lines[0].endswith(":"):
+        return None
+    sentences = split_sentences(lines[0])
+    lead = sentences[-1]
+    conj = "or" if re.search(r"\b(?:any|one|either)\b[^:]*:$", lead, re.I) else "and"
+    return ListText(" ".join(sentences[:-1]), lead, tuple(m.group(1).strip() for m in items), conj)
+
+
+def join_items(items: tuple[str, ...] | list[str], conjunction: str = "and") -> str:
+    """"a, b and c": items joined as in a sentence."""
+    items = list(items)
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+
+
+def as_prose(text: str) -> str:
+    """The text with its list read as one sentence: "Lead: a, b and c." (unchanged
+    when there is no list). What the guard judges: the same words, in the same order."""
+    parts = list_parts(text)
+    if parts is None:
+        return text
+    body = join_items(parts.items, parts.conjunction).rstrip(".")
+    lead = parts.lead[:-1] if _VERB_BEFORE_LIST.search(parts.lead) else parts.lead  # "include: a" -> "include a"
+    return " ".join(p for p in (parts.before, f"{lead} {body}.") if p)
+
+
+_VERB_BEFORE_LIST = re.compile(r"\b(?:include|includes|including|are|is|were|was)\s*:$", re.I)
+
+
+def as_bullets(before: str, lead: str, items: list[str]) -> str:
+    """The list form of a text (see `list_parts`)."""
+    head = " ".join(p for p in (before, lead) if p)
+    return head + "".join(f"\n- {i}" for i in items)
+
+
 @dataclass
 class DraftFact:
     fact_id: str  # "summary", "about.1", ...

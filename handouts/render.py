@@ -32,6 +32,7 @@ import nh3
 
 from handouts.config import Clinic, Project
 from handouts.exceptions import PublishError
+from handouts.drafts import as_prose, list_parts
 
 # Invisible characters that can hide or split text (zero-width, bidi controls, BOM).
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
@@ -60,6 +61,24 @@ def plain(text: object) -> str:
     s = _INVISIBLE.sub("", s)
     s = _CONTROL.sub(" ", s)
     return " ".join(s.split())
+
+
+class Point(str):
+    """One point of a handout as display text. Its string value is the whole text on one
+    line (a list read as a sentence, so a template that prints `{{ t }}` still shows
+    every word); `lead` and `items` give a list's parts, for templates that show bullets."""
+
+    lead: str
+    items: tuple[str, ...]
+
+
+def point(text: str) -> Point:
+    """A fact's text for a template (see `Point` and handouts.drafts.list_parts)."""
+    parts = list_parts(text)
+    p = Point(plain(as_prose(text)))
+    p.lead = plain(f"{parts.before} {parts.lead}") if parts else str(p)
+    p.items = tuple(x for x in (plain(i) for i in parts.items) if x) if parts else ()
+    return p
 
 
 def sanitize(fragment: str) -> str:
@@ -225,7 +244,7 @@ def handout_context(item, today: date | None = None) -> dict:
     content = draft.content()
     approval = status.approval
     sections = [
-        {"key": s["key"], "heading": plain(s["heading"]), "texts": [plain(t) for t in s["texts"] if plain(t)],
+        {"key": s["key"], "heading": plain(s["heading"]), "texts": [point(t) for t in s["texts"] if plain(t)],
          "anchor": re.sub(r"[^a-z0-9]+", "-", s["key"].lower()).strip("-") or "section"}
         for s in content["sections"]
     ]
@@ -233,7 +252,7 @@ def handout_context(item, today: date | None = None) -> dict:
         "id": draft.id,
         "title": plain(content["title"]),
         "also_called": [plain(a) for a in content["also_called"] if plain(a)],
-        "summary": plain(content["summary"]),
+        "summary": plain(as_prose(content["summary"])),
         "sections": [s for s in sections if s["key"] != "when_to_get_help"],
         "get_help": next((s for s in sections if s["key"] == "when_to_get_help"), None),
         "glossary": [(plain(k), plain(v)) for k, v in content["glossary"].items()],

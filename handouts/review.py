@@ -82,7 +82,7 @@ def word_diff(old: str, new: str) -> tuple[list[tuple[str, str]], list[tuple[str
 
     Words are compared without case and surrounding punctuation; each side shows its own words.
     """
-    a, b = str(old or "").split(), str(new or "").split()
+    a, b = _tokens(old), _tokens(new)
     key = lambda w: w.lower().strip(_PUNCT) or w  # noqa: E731
     sm = difflib.SequenceMatcher(None, [key(w) for w in a], [key(w) for w in b], autojunk=False)
     left, right = [], []
@@ -98,12 +98,21 @@ def word_diff(old: str, new: str) -> tuple[list[tuple[str, str]], list[tuple[str
     return left, right
 
 
+_BULLET = "\u2022"
+
+
+def _tokens(text) -> list[str]:
+    """Words of a text; each "- item" line of a list (handouts.drafts.list_parts) starts with a bullet word."""
+    return re.sub(r"(?m)^\s*- (?=\S)", f"{_BULLET} ", str(text or "")).split()
+
+
 def show_diff(segments, hard_words=()) -> Markup:
-    """Escaped words, deletions in <del>, insertions in <ins>, hard words in <mark class="hard">."""
+    """Escaped words, deletions in <del>, insertions in <ins>, hard words in <mark class="hard">;
+    a list's items start on their own line, after a bullet."""
     tag = {"del": "del", "ins": "ins"}
     out = []
     for kind, words in segments:
-        text = str(mark_hard(words, hard_words))
+        text = str(mark_hard(words, hard_words)).replace(_BULLET, f"<br>{_BULLET}")
         out.append(f"<{tag[kind]}>{text}</{tag[kind]}>" if kind in tag else text)
     return Markup(" ".join(out))
 

@@ -46,7 +46,7 @@ from functools import lru_cache
 from typing import Callable
 
 from handouts.checks.english import verb_form
-from handouts.drafts import split_sentences
+from handouts.drafts import as_bullets, split_sentences
 from handouts.lexicon import drugs, wordlist
 
 _AUX = frozenset("is are was were be been am can could may might must should will would shall "
@@ -175,6 +175,15 @@ def _starts_clause(rw: list[str], imperative: bool) -> bool:
     return any(has_finite_verb(" ".join(words[:k])) for k in (2, 3, 4, 5))
 
 
+def _clear_verb(text: str) -> bool:
+    """A verb no noun could be: an auxiliary, an instruction, or a verb-only word not in -s."""
+    words = [w.lower() for w in _words(text)]
+    after_pronoun = [words[i + 1 + (words[i + 1] in _ADVERBS and i + 2 < len(words))]
+                     for i in range(len(words) - 1) if words[i] in _CLAUSE_SUBJECTS]
+    return _imperative(words) or any(_can_be_verb(w) for w in after_pronoun) or any(
+        w in _AUX or (_is_verb_only(w) and not w.endswith("s")) for w in words)
+
+
 def _coordinated(s: str) -> str | None:
     imperative = _imperative([w.lower() for w in _words(s)])
     for m in _COORD.finditer(s):
@@ -184,6 +193,8 @@ def _coordinated(s: str) -> str | None:
             continue
         if not has_finite_verb(left) or not has_finite_verb(right):
             continue
+        if "," in left and not _clear_verb(left):
+            continue  # "Lotions, collars or belts, and drugs can ...": the end of a list, not a clause
         link = m.group(1)
         second = _capitalize(right) if link == "and" else f"{link.capitalize()} {right}"
         return f"{_end(left)} {_end(second)}"
@@ -531,6 +542,155 @@ def _percent(s: str) -> str | None:
     return s[:m.start()] + f"{qual}{n} in 100 {who} ({n}%)" + s[m.end():]
 
 
+_NOT_ITEM_START = _PREPOSITIONS | frozenset("if when while because although unless and or but so then "
+                                            "mainly mostly especially usually often also even".split())
+
+
+def _chunks(text: str) -> list[str]:
+    """`text` cut at ", " outside brackets."""
+    out, depth, cur = [], 0, ""
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0 and text.startswith(", ", i):
+            out.append(cur)
+            cur, i = "", i + 2
+            continue
+        cur += ch
+        i += 1
+    return out + [cur]
+
+
+def _last_pair(chunk: str) -> tuple[str, str, str] | None:
+    """The last item pair of a list's final chunk: "stress and skin infection" ->
+    ("stress", "and", "skin infection"); "and drugs" (after an Oxford comma) -> ("", "and", "drugs")."""
+    m = re.match(r"^(and|or)\s+(.+)$", chunk)
+    if m:
+        return "", m.group(1), m.group(2)
+    found = [m for m in re.finditer(r"\s(and|or)\s", chunk) if chunk[:m.start()].count("(") == chunk[:m.start()].count(")")]
+    if len(found) != 1:
+        return None  # "history of X and irritating or scented products": which "and" ends the list?
+    m = found[-1]
+    return chunk[:m.start()], m.group(1), chunk[m.end():]
+
+
+_CLAUSE_SUBJECTS = frozenset("it they you we he she i".split())
+
+
+def _items_ok(items: list[str]) -> bool:
+    """Items of a list: noun phrases, not clauses, none empty or starting like a clause."""
+    if len(items) < 3:
+        return False
+    for it in items:
+        w = [x.lower() for x in _words(it)]
+        if not w or w[0] in _NOT_ITEM_START or w[0] in _IMPERATIVES or ";" in it or ":" in it:
+            return False
+        if set(w) & (_AUX | _CLAUSE_SUBJECTS):  # "it can", "they are": a clause, not a noun phrase
+            return False
+    if any(_words(it)[0][0].isupper() and _words(it)[0].lower() not in drugs() for it in items[1:]):
+        return False  # "Latin American, Asian and African descent": adjectives of one noun
+    return sum(len(_words(it)) for it in items) >= 6
+
+
+def _tail_list(s: str) -> tuple[str, list[str], str] | None:
+    """"Common triggers include A, B, C and D." -> ("Common triggers include:", [A, B, C, D], "and")."""
+    body = s.rstrip().rstrip(".")
+    chunks = _chunks(body)
+    if len(chunks) < 2:
+        return None
+    pair = _last_pair(chunks[-1])
+    if pair is None:
+        return None
+    first_last, conj, last = pair
+    items = [last] + ([first_last] if first_last else [])
+    k = len(chunks) - 2
+    while k >= 0:
+        marker = [m for m in re.finditer(r"\b(include|includes|including|such as|for)\s", chunks[k] + " ", re.I)]
+        if marker:
+            m = marker[-1]
+            head, first = chunks[k][:m.end()].rstrip(), chunks[k][m.end():]
+            items.append(first)
+            items.reverse()
+            lead = ", ".join(chunks[:k] + [head])
+            return lead, items, conj
+        items.append(chunks[k])
+        k -= 1
+    return None
+
+
+def _lists(s: str) -> tuple[str, list[str], str] | None:
+    """The lead and items of a long list in one sentence, or None (see `_as_list`)."""
+    if _CONDITION_START.match(s):
+        return None
+    found = _tail_list(s)
+    if found:
+        lead, items, conj = found
+        marker = lead.split()[-1].lower()
+        if marker == "for":
+            if conj != "or" or not has_finite_verb(lead):
+                return None
+            lead = f"{lead} any of these"
+        elif marker == "as":  # "such as"
+            return None
+        if not _items_ok(items) or len(_words(lead)) < 2:
+            return None
+        return lead + ":", items, conj
+    # a list that is the subject: "A, B and C can trigger acne." -> "These can trigger acne:"
+    body = s.rstrip().rstrip(".")
+    chunks = _chunks(body)
+    if len(chunks) < 2:
+        return None
+    last = chunks[-1].split()
+    for i, w in enumerate(last):
+        bare = w.lower().strip(",")
+        if i and (bare in _AUX or _is_verb_only(bare) and not bare.endswith(("s", "ed", "ing"))):
+            if bare in ("is", "was", "has", "does", "needs"):
+                return None  # a singular verb: the list is not the subject
+            j = i - 1 if last[i - 1].lower() in _ADVERBS else i
+            head, vp = " ".join(last[:j]), " ".join(last[j:])
+            break
+    else:
+        return None
+    pair = _last_pair(head)
+    if pair is None:
+        return None
+    first_last, conj, final = pair
+    items = chunks[:-1] + ([first_last] if first_last else []) + [final]
+    if not _items_ok(items) or not has_finite_verb(vp):
+        return None
+    subject = "Any of these" if conj == "or" else "These"
+    return f"{subject} {vp}:", items, conj
+
+
+def as_list(text: str) -> str | None:
+    """`list-items`: a long list at the end of a fact becomes a lead and bullet points.
+
+    "Oily cosmetics and hair products, friction from helmets or straps, and drugs such
+    as oral corticosteroids can trigger or worsen acne." -> "These can trigger or worsen
+    acne:" and one "- item" line per item; "Common triggers include A, B, C and D." ->
+    "Common triggers include:" and the items. Only the last sentence of a fact, only a
+    list of 3 or more noun phrases (no verbs), and only where the lead reads as a
+    sentence of its own; the words are the source's, in its order (see
+    handouts.drafts.list_parts, and `as_prose` for what the guard judges).
+    """
+    if "\n" in text:
+        return None
+    sentences = split_sentences(text)
+    if not sentences:
+        return None
+    found = _lists(sentences[-1])
+    if found is None:
+        return None
+    lead, items, _conj = found
+    items = [it.strip() for it in items]
+    if not _tail_list(sentences[-1]):  # the first item began the sentence
+        items[0] = _decapitalize(items[0])
+    items[-1] = items[-1].rstrip(".")
+    return as_bullets(" ".join(sentences[:-1]), _capitalize(lead), items)
+
+
 @dataclass(frozen=True)
 class Rule:
     name: str
@@ -585,7 +745,11 @@ def restructure(text: str, accept: Callable[[str], bool] | None = None) -> tuple
         if new is not None and (accept is None or accept(new)):
             text = new
             fired.append(rule.name)
+    new = as_list(text)  # last: its lines are not sentences for the other rules
+    if new is not None and (accept is None or accept(new)):
+        text = new
+        fired.append("list-items")
     return text, fired
 
 
-__all__ = ["RULES", "RULE_NAMES", "Rule", "apply_rule", "restructure", "has_finite_verb"]
+__all__ = ["RULES", "RULE_NAMES", "Rule", "apply_rule", "as_list", "restructure", "has_finite_verb"]

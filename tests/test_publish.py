@@ -86,6 +86,7 @@ def test_handout_page_shows_everything_in_order(built):
         "Treatment", "Put adapalene 0.1% gel on your face once a day at night.",
         "It can take 8 to 12 weeks to work.",
         "Caring for your skin at home",
+        "These can make acne worse:", "oily makeup", "helmets or straps that rub", "picking or squeezing spots",
         "Words to know", "comedone", "a clogged pore",
         "References", "Zaenglein AL, et al.",
         "Reviewed by Dana Reyes, MD, FAAD on January 15, 2026, approved for publication.",
@@ -110,6 +111,23 @@ def test_when_to_get_help_is_a_callout_and_pdf_is_linked(built):
                      r'<h2 class="admonition-title" id="when-to-get-help">When to get help</h2>', html)
     assert '<a href="acne.pdf" download="" type="application/pdf">Print this handout (PDF)</a>' in html
     assert '<a href="tel:5550102040">(555) 010-2040</a>' in html
+
+
+def test_a_point_that_ends_in_a_list_shows_its_items_as_bullets(built):
+    _, site, _ = built
+    html = (site / "acne" / "index.html").read_text()
+    assert re.search(r"<li>These can make acne worse:\s*<ul>\s*<li>oily makeup</li>\s*"
+                     r"<li>helmets or straps that rub</li>\s*<li>picking or squeezing spots</li>\s*</ul>\s*</li>", html)
+
+
+def test_a_template_that_prints_the_point_shows_a_list_as_one_sentence():
+    from handouts.render import point
+
+    p = point("Wash first. These can make acne worse:\n- oily makeup\n- helmets or straps that rub")
+    assert str(p) == "Wash first. These can make acne worse: oily makeup and helmets or straps that rub."
+    assert p.lead == "Wash first. These can make acne worse:" and p.items == ("oily makeup", "helmets or straps that rub")
+    plain = point("Wash your face  twice a day.")
+    assert str(plain) == plain.lead == "Wash your face twice a day." and plain.items == ()
 
 
 def test_overdue_handout_carries_a_notice(built):

@@ -153,6 +153,15 @@ def test_word_diff_marks_only_what_changed():
     assert str(review.show_diff([("ins", "<b>")])) == "<ins>&lt;b&gt;</ins>"
 
 
+def test_word_diff_shows_each_list_item_on_its_own_line():
+    left, right = review.word_diff("Triggers include soaps, heat and stress.",
+                                   "Triggers include:\n- soaps\n- heat\n- stress")
+    assert str(review.show_diff(right)) == ("Triggers include: <ins><br>\u2022</ins> soaps <ins><br>\u2022</ins> heat "
+                                            "<ins><br>\u2022</ins> stress")
+    assert str(review.show_diff(left)) == "Triggers include soaps, heat <del>and</del> stress."
+    assert review.word_diff("a - b", "a - b")[1] == [("same", "a - b")]  # a dash inside a line is a word
+
+
 def test_changes_since_the_last_approval_list_only_what_changed():
     old = make_draft(sheet=SHEET)
     new = make_draft(sheet=SHEET)

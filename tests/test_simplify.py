@@ -49,6 +49,7 @@ FIRES = [
 ]
 
 SILENT = [
+    ("coordinated-clauses", "Scented lotions, tight collars or belts, and medicines such as lithium can trigger psoriasis."),
     # a semicolon between phrases that are not clauses
     ("semicolon", "Common places: elbows; knees; scalp."),
     # "and" joining a verb phrase or a list item, not a clause with its own subject
@@ -139,3 +140,69 @@ def test_shared_subject_takes_its_pronoun_from_the_verb_of_the_source():
     assert out.endswith("They fade slowly over months.")
     out, _ = restructure("Vitiligo affects about 1 in 100 people and often starts before age 30.")
     assert "It often starts before age 30." in out
+
+
+# -- list-items: a long list at the end of a fact becomes a lead and bullet points ------------
+
+LISTS = [
+    ("Scented lotions, tight collars or belts, and medicines such as lithium can trigger or worsen psoriasis.",
+     "These can trigger or worsen psoriasis:\n- scented lotions\n- tight collars or belts\n"
+     "- medicines such as lithium"),
+    ("Warning signs include a spreading red streak, a fever over 38 C, pus under the nail and a throbbing pain.",
+     "Warning signs include:\n- a spreading red streak\n- a fever over 38 C\n- pus under the nail\n"
+     "- a throbbing pain"),
+    ("After a bee sting, get emergency care right away for a swollen tongue, trouble swallowing, or a faint feeling.",
+     "After a bee sting, get emergency care right away for any of these:\n- a swollen tongue\n"
+     "- trouble swallowing\n- a faint feeling"),
+    ("Hives are common. Cold air, tight straps on the shoulders, or hot showers can bring them on.",
+     "Hives are common. Any of these can bring them on:\n- cold air\n- tight straps on the shoulders\n"
+     "- hot showers"),
+]
+
+NOT_LISTS = [
+    "Wash the scalp, rinse it well, and dry it gently.",  # clauses, not noun phrases
+    "Rosacea is common in people of Irish, English and Scottish descent.",  # adjectives of one noun
+    "Stress, heat and alcohol make rosacea worse.",  # too short to gain anything
+    "Heat, a history of sunburn and greasy or scented creams also add to the risk.",  # which "and" ends it?
+    "If the rash spreads to the eyes, mouth, genitals or palms, get urgent care.",  # a condition first
+    "Cold air, tight straps, or a hot shower makes hives worse for many people in winter.",  # singular verb
+    "Warts spread on the hands, the feet and the knees, mainly in children, in the summer.",  # no lead verb
+    "Calamine lotion helps with itching, and cool baths, loose cotton clothes and fans help too.",
+    "Get care for a fever. Wash the area, dry it and cover it with a clean bandage.",
+]
+
+
+@pytest.mark.parametrize("source,expected", LISTS)
+def test_list_items_fire_and_the_guard_judges_the_same_words(source, expected):
+    from handouts.drafts import as_prose, list_parts
+    from handouts.simplify import as_list
+
+    out = as_list(source)
+    assert out == expected
+    assert list_parts(out) is not None
+    assert check_rewrite(source, out, section="when_to_get_help" if "care" in source else "").accepted, \
+        check_rewrite(source, out).reasons
+    assert restructure(source, lambda t: check_rewrite(source, t).accepted)[1][-1:] == ["list-items"]
+    assert as_prose(out).rstrip(".").split()[-1] == source.rstrip(".").split()[-1] or "These" in out or "Any" in out
+
+
+@pytest.mark.parametrize("source", NOT_LISTS)
+def test_list_items_stay_silent(source):
+    from handouts.simplify import as_list
+
+    assert as_list(source) is None
+
+
+def test_a_list_counts_as_sentences_when_choosing_between_candidates():
+    from handouts.drafting import _grade
+
+    source = LISTS[0][0]
+    assert _grade(LISTS[0][1]) < _grade(source) - 3
+
+
+def test_a_list_lead_that_names_what_follows_is_not_an_unclear_pronoun():
+    source = LISTS[0][0]
+    assert check_rewrite(source, LISTS[0][1]).accepted
+    # a "These" with nothing after the colon to point at is still unclear
+    assert not check_rewrite("Scented lotions and tight collars can trigger psoriasis.",
+                             "These can trigger psoriasis. Scented lotions and tight collars do.").accepted

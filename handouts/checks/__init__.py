@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping
 
+from handouts.drafts import as_prose
 from handouts.checks.findings import Finding, Kind
 from handouts.checks.handout import Report, format_report_table, handout_report
 from handouts.checks.readability import Readability, readability
@@ -78,6 +79,7 @@ def check_rewrite(source: str, candidate: str, *, section: str = "",
     judge a cached candidate again.
     """
     items = tuple(sorted((glossary or {}).items()))
+    candidate = as_prose(candidate)  # a list is judged as the sentence it stands for
     if _persisted is None:
         return _check_rewrite(source, candidate, section, items)
     return _remembered(_persisted, source, candidate, section, items)

@@ -35,6 +35,8 @@ _PREPOSITIONS = frozenset("of for with in on at to from by into onto over under 
                           "between through without within per via than like as".split())
 _PRONOUNS = frozenset("i you he she it we they who which that".split())
 _REFERRING = frozenset({"it", "its", "they", "them", "their", "this", "these", "those", "he", "she"})
+# "These can trigger acne: oily cosmetics, friction and drugs.": what "These" means follows the colon
+_LIST_LEAD = re.compile(r"^These\s+[^:]+:\s+\S", re.I)
 _DUMMY_IT = re.compile(
     r"^it\s+(?:(?:is|was|will be|can be|may be|might be|would be)\s+(?:not\s+)?(?:very\s+|quite\s+|also\s+)?"
     r"[a-z]+\s+(?:to|for|that)\b|(?:can\s+|may\s+|might\s+|will\s+|usually\s+|often\s+|also\s+)?takes?\b)")
@@ -166,7 +168,7 @@ def _pronoun_faults(source: str, candidate: str) -> list[str]:
     out = []
     first = _first_word(cand[0])
     if first in _REFERRING and _first_word(src[0] if src else "") not in _REFERRING \
-            and not _DUMMY_IT.match(normalize(cand[0])):
+            and not _DUMMY_IT.match(normalize(cand[0])) and not _LIST_LEAD.match(cand[0]):
         out.append(cand[0].split()[0])
     # a "which" clause about a noun that is not the subject, split off as a new sentence
     split_which = [m for m in re.finditer(r",\s*which\b", normalize(source))

@@ -69,7 +69,8 @@ _DARK_NOTE = re.compile(
 
 
 def _sentences(text: str) -> list[str]:
-    return [s for s in split_sentences(strip_markdown(text)) if s.strip()]
+    """Sentences of a point; each item of a list (handouts.drafts.list_parts) counts as one."""
+    return [s for line in strip_markdown(text).splitlines() for s in split_sentences(line) if s.strip()]
 
 
 def _is_passive(sentence: str) -> bool:

@@ -36,7 +36,9 @@ def make_draft(hid: str = "acne", title: str = "Acne", **override) -> Draft:
                 fact("treatment.1", "Put adapalene 0.1% gel on your face once a day at night."),
                 fact("treatment.2", "It can take 8 to 12 weeks to work.")]),
             DraftSection("self_care", "Caring for your skin at home", [
-                fact("self_care.1", "Wash your face twice a day with a gentle cleanser.")]),
+                fact("self_care.1", "Wash your face twice a day with a gentle cleanser."),
+                fact("self_care.2", "These can make acne worse:\n- oily makeup\n- helmets or straps that rub\n"
+                                    "- picking or squeezing spots")]),
             DraftSection("when_to_get_help", "When to get help", [
                 fact("when_to_get_help.1", "Call us if your face swells or you get a rash all over.")]),
         ],
