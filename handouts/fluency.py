@@ -19,7 +19,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from handouts import checks
 from handouts.checks.findings import Finding, Kind
+from handouts.memo import key
 
 MARGIN = 1.0  # nats per token
 
@@ -64,8 +66,6 @@ def score(model, text: str) -> float | None:
     machine, and a fact's source is scored once per candidate, at every redraft. Kept in
     memory and, when the guard's memo is on (handouts.checks.use_memo), on disk, keyed
     by the model file's SHA-256 and the text (scoring is deterministic)."""
-    from handouts import checks
-
     if not getattr(model, "deterministic_scores", False):  # a test double scores as scripted
         return model.score_text(text)
     sha = model.sha256
@@ -74,8 +74,6 @@ def score(model, text: str) -> float | None:
     memo = checks._persisted
     k = None
     if memo is not None:
-        from handouts.memo import key
-
         k = key("logprob", sha, text)
         hit = memo.get("logprob", k)
         if hit is not None:
