@@ -164,6 +164,51 @@ def _inside_source_word(word: str, source_tokens: list[str]) -> bool:
     return False
 
 
+def _stem(word: str) -> str:
+    """`stem`, with an adverb in -ly read as its adjective: "slowly" = "slow", "easily" = "easy"
+    (a rewrite that turns "is slow" into "comes back slowly" keeps the word)."""
+    if len(word) >= 6 and word.endswith("ly"):
+        for base in (word[:-2], word[:-3] + "y" if word.endswith("ily") else ""):
+            if len(base) > 3 and is_english(base):
+                return stem(base)
+    return stem(word)
+
+
+_GLOSS_BEFORE = re.compile(r"((?:[A-Za-z]+[ -]){0,3}[A-Za-z]+)\s+\(([A-Za-z][A-Za-z -]*)\)")
+_GLOSS_AFTER = re.compile(r"\b([A-Za-z][A-Za-z-]*)\s+\(([A-Za-z][A-Za-z ,-]*)\)")
+
+
+def _gloss_words(candidate: str, source_tokens: list[str], strict: bool) -> set[str]:
+    """Plain words that explain a hard word of the fact next to it in brackets: "small dents
+    (pitting)", "pitting (small dents)". The fact's own word stays, so the reviewer sees
+    what is explained. An explanation may not bring in a symptom, a body part or a word
+    that is not English (those are findings wherever they appear); in a warning, nothing."""
+    if strict:
+        return set()
+    src = set(source_tokens)
+
+    def hard(words: list[str]) -> bool:
+        return bool(words) and all(w in src for w in words) and any(
+            not _free(w, False) and len(w) > 3 for w in words)
+
+    out: set[str] = set()
+    for m in _GLOSS_BEFORE.finditer(candidate):
+        explained, term = tokens(m.group(1)), tokens(m.group(2))
+        if hard(term):
+            # the explanation is the run of words right before the bracket, back to a function word
+            run = []
+            for w in reversed(explained):
+                if w in wordlist("function_words") or w in src:
+                    break
+                run.append(w)
+            out |= set(run)
+    for m in _GLOSS_AFTER.finditer(candidate):
+        if hard(tokens(m.group(1))):
+            out |= set(tokens(m.group(2)))
+    return {w for w in out if is_english(w) and w not in wordlist("symptoms")
+            and w not in wordlist("body_parts") and not drug_check.drug_like(w)}
+
+
 def _content(seq: tuple[str, ...]) -> tuple[str, ...]:
     fw = {stem(w) for w in wordlist("function_words")}
     return tuple(s for s in seq if s not in fw)
@@ -189,7 +234,7 @@ class Words:
     @classmethod
     def of(cls, text: str) -> "Words":
         toks = tokens(text)
-        return cls(toks, [stem(t) for t in toks])
+        return cls(toks, [_stem(t) for t in toks])
 
     @property
     def pool(self) -> set[str]:
@@ -277,12 +322,13 @@ def _missing_words(src: Words, cand: Words, covered: set[int], strict: bool) -> 
             if not (i in covered or _free(t, strict) or len(t) < 2) and not _in(s, c_pool)]
 
 
-def _added_words(src: Words, cand: Words, allowed: set[str], strict: bool) -> list[str]:
+def _added_words(src: Words, cand: Words, allowed: set[str], strict: bool, candidate: str = "") -> list[str]:
     """Content words of the rewrite that are not grounded in the source."""
     drug_words = drug_check.drug_words()
+    glossed = _gloss_words(candidate, src.tokens, strict)
     added = []
     for t, s in zip(cand.tokens, cand.stems):
-        if _addable(t, strict) or t in drug_words or len(t) < 2:
+        if _addable(t, strict) or t in drug_words or len(t) < 2 or t in glossed:
             continue
         if not _in(s, allowed) and not _inside_source_word(t, src.tokens):
             added.append(_label(t))
@@ -339,14 +385,14 @@ def analyse(source: str, candidate: str, *, glossary: Mapping[str, str] | None =
     missing += _missing_words(src, cand, covered, strict)
     return ContentReport(
         missing=list(dict.fromkeys(missing)),
-        added=_added_words(src, cand, _grounded(src, hits, reverse), strict),
+        added=_added_words(src, cand, _grounded(src, hits, reverse), strict, candidate),
         repeated=_repeated_phrases(src, cand),
         unnegated=_unnegated(source, candidate, hits),
     )
 
 
 _CLAUSE_BREAK = re.compile(
-    r"[.;:!?]|,\s*(?=to\s)|\b(?:because|but|so|which|while|unless|until|if|when|although|since|then|whereas)\b")
+    r"[.;:!?]|,\s*(?=to\s)|,\s*as\b(?!\s+(?:soon|well|needed|much|long|often|directed|prescribed|a|an|the)\b)|\b(?:because|but|so|which|while|unless|until|if|when|although|since|then|whereas)\b")
 _NEGATION_WORDS = {"not", "never", "no", "none", "nothing", "neither", "nor", "avoid", "avoids",
                    "avoiding", "without"}
 

@@ -36,11 +36,14 @@ LIMITS: dict[str, tuple[str, ...]] = {
     "'before'": (r"before", r"prior to"),
     "'after'": (r"after", r"afterwards?", r"following(?=\s+(?:a|an|the|each|every|your|bath|shower|wash))",
                 r"then(?=\s)"),
+    # "vacuum daily during treatment" is not "after treatment"
+    "'during'": (r"during", r"while", r"throughout", r"in the course of"),
 }
 # Classes whose addition alone is not a change of meaning ("when" often replaces "if";
 # "return after sun exposure" for "returns with sun exposure": the event itself must be
 # in the source, and the content check sees to that).
-_ADD_OK = {"condition ('if')", "'before'", "'after'"}
+_COND = "condition ('if')"
+_ADD_OK = {"condition ('if')", "'before'", "'after'", "'during'"}
 
 _PERIODS = r"(?:day|days|night|nights|week|weeks|month|months|year|years|hour|hours|minute|minutes|" \
            r"morning|mornings|evening|evenings|afternoon|time|times|bedtime|other|few|couple|\d)"
@@ -51,10 +54,15 @@ QUANTIFIERS: dict[str, tuple[str, ...]] = {
               r"entire", r"whole", r"everyone", r"everybody", r"everything", r"everywhere"),
     "'most'": (r"most", r"mostly", r"majority", r"nearly all", r"almost all"),
     "'some'": (r"some(?!\s+(?:of\s+)?(?:the\s+)?time)", r"certain(?=\s+[a-z]+s\b)"),
+    # how many of two: "on one side of the body" is not "on both sides"
+    "'both'": (r"both", r"(?:either|each) side"),
+    "'one'": (r"(?<=\b(?:on|in|to|at|by|of) )one(?=\s+(?!of\b|another\b|or\b|and\b)[a-z]+)", r"single"),
 }
 # Adding "all" to a generic plural ("Hives fade" -> "Each one fades") or "some" where
 # the source has no quantifier does not change a fact; dropping or swapping does.
-_QUANT_ADD_OK = {"'all'", "'some'"}
+_QUANT_ADD_OK = {"'all'", "'some'", "'one'"}
+# Dropping "both" only leaves the things it counted ("Both X and Y need ..." -> "X and Y need ...").
+_QUANT_DROP_OK = {"'both'"}
 
 # Relations between a thing and a condition. A rewrite may not add a relation its source
 # does not state: a trigger of flares is not a cause of the disease, "controls" is not
@@ -78,7 +86,7 @@ URGENCY: dict[str, tuple[str, ...]] = {
                   r"a&e"),
     "urgent": (r"urgent", r"urgently", r"right away", r"immediately", r"at once",
                r"straight away", r"as soon as possible", r"asap", r"same[\s-]day",
-               r"promptly", r"without delay", r"right now"),
+               r"promptly", r"without delay", r"right now", r"as soon as you can", r"as soon as you are able"),
     "contact": (r"call", r"calls", r"contact", r"phone", r"tell(?=\s+(?:us|your|our|the))",
                 r"let us know", r"reach out", r"message"),
 }
@@ -239,12 +247,14 @@ def findings(source: str, candidate: str) -> list[Finding]:
     for name in LIMITS:
         kind = Kind.QUANTIFIER if name == "'only'" else Kind.LIMIT
         if name in s.limits and name not in c.limits:
+            if name == "'during'" and _COND in c.limits and _COND not in s.limits:
+                continue  # "during pregnancy" -> "if you are pregnant", "while treated" -> "when ..."
             out.append(_marker(kind, name, s.limits[name], added=False))
         elif name in c.limits and name not in s.limits and name not in _ADD_OK:
             out.append(_marker(kind, name, c.limits[name], added=True))
     lexicon = _lexicon_classes(source)
     for name in QUANTIFIERS:
-        if name in s.quantifiers and name not in c.quantifiers:
+        if name in s.quantifiers and name not in c.quantifiers and name not in _QUANT_DROP_OK:
             out.append(_marker(Kind.QUANTIFIER, name, s.quantifiers[name], added=False))
         elif (name in c.quantifiers and name not in s.quantifiers and name not in _QUANT_ADD_OK
               and name not in lexicon):

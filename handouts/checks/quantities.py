@@ -66,6 +66,7 @@ _UNITS = {
 }
 _TIME_UNITS = {"second", "minute", "hour", "day", "night", "week", "month", "year"}
 _UNIT_RE = "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True))
+_TIME_RE = "seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?"
 
 _TIMING = (
     ("night", re.compile(r"\b(?:night|nights|nightly|bedtime|bed|evening|evenings|pm)\b")),
@@ -136,7 +137,9 @@ _PATTERNS = (
     _pattern("freq_adv", rf"(?P<a>{ADV})\b"),
     _pattern("spf", rf"spf\s*(?:of\s+)?(?P<n>{R})(?!\d|\.\d)"),
     _pattern("spf", rf"(?P<n>{R})\s*spf\b"),
-    _pattern("measure", rf"(?P<n>{R})\s*-?\s*(?P<u>{_UNIT_RE})(?![a-z])"),
+    # "for 1 to 2 more weeks" is the same duration as "for 1 to 2 weeks" (after a first period)
+    _pattern("measure", rf"(?P<n>{R})\s*-?\s*(?:(?:more|extra|additional|further)\s+(?=(?:{_TIME_RE})\b))?"
+                        rf"(?P<u>{_UNIT_RE})(?![a-z])"),
     _pattern("number", r"(?P<n>\d+(?:,\d{3})*(?:\.\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?)(?![\w])"),
     _pattern("number", r"(?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                        r"fifteen|twenty|thirty|forty|fifty|sixty|hundred)(?![a-z])"),

@@ -83,3 +83,30 @@ def test_source_phrase_reused_for_something_else():
     assert content.check(src, cand) == [
         "says 'topical treatment' twice where your fact says it once, so it may now describe "
         "something else"]
+
+
+# Cases from the second labelled set (tests/data/labelled_more.jsonl), issue 8.
+def test_a_hard_word_explained_in_brackets():
+    src = "Nail psoriasis can cause pitting, thickening and lifting of the nail."
+    assert content.check(src, "Psoriasis of the nails can cause small dents (pitting), thickening and "
+                              "lifting of the nail.") == []
+    assert content.check(src, "Psoriasis of the nails can cause pitting (small dents), thickening and "
+                              "lifting of the nail.") == []
+    # the explanation may not bring in a symptom, and it must stand next to the fact's own word
+    assert content.check(src, "Psoriasis of the nails can cause bleeding dents (pitting), thickening and "
+                              "lifting of the nail.") == ["adds 'bleeding' (a symptom), which your fact does not say"]
+    assert content.check(src, "Psoriasis of the nails can cause small dents, thickening and lifting of the "
+                              "nail.") == ["drops 'pitting'", "adds 'small' and 'dents', which your fact does not say"]
+    # a warning keeps its own words only
+    assert content.check("Nail psoriasis can cause pitting.", "Psoriasis of the nails can cause pitting "
+                         "(small dents).", strict=True) == ["adds 'small' and 'dents', which your fact does not say"]
+
+
+def test_an_adverb_keeps_its_adjective():
+    assert content.check("Repigmentation is slow.", "Repigmentation happens slowly.") == []
+
+
+def test_negation_scope_ends_at_as():
+    src = "Avoid scratching, as it can cause infection."
+    assert content.check(src, "Try not to scratch, because scratching can cause infection.") == []
+    assert content.check(src, "Scratching can cause infection.") == ["no longer says 'avoid' before 'scratching'"]

@@ -117,3 +117,27 @@ def test_negation_said_another_way(source, candidate):
 
 def test_affix_negation_must_be_kept():
     assert markers.check("Use a fragrance-free cleanser.", "Use a cleanser.") == ["drops the negation 'free'"]
+
+
+# Cases from the second labelled set (tests/data/labelled_more.jsonl), issue 8.
+def test_one_side_is_not_both_sides():
+    src = "Shingles usually appears as a painful band of blisters on one side of the body."
+    assert markers.check(src, src.replace("on one side", "on both sides")) == [
+        "adds 'both', which your fact does not say", "drops 'one'"]
+    assert markers.check(src, src.replace("on one side", "on the side")) == ["drops 'one'"]
+    assert markers.check("Both drugs need blood tests.", "Methotrexate and cyclosporine need blood tests.") == []
+
+
+def test_during_is_not_after():
+    src = "Vacuum carpets and furniture daily during treatment."
+    assert markers.check(src, "Vacuum carpets and furniture daily after treatment.") == ["drops 'during'"]
+    assert markers.check(src, "Vacuum carpets and furniture each day while you are being treated.") == []
+    assert markers.check("During pregnancy, hydroquinone is avoided.",
+                         "If you are pregnant, do not use hydroquinone.") == []
+
+
+def test_as_soon_as_you_can_is_urgent():
+    assert markers.check("Change wet or dirty diapers as soon as possible.",
+                         "Change a wet or dirty diaper as soon as you can.") == []
+    assert markers.check("Change wet or dirty diapers as soon as possible.",
+                         "Change a wet or dirty diaper.") == ["drops 'as soon as possible' (urgency)"]

@@ -89,3 +89,10 @@ def test_share_as_a_wrong_frequency_is_refused():
     assert quantities.check("About 90% of patients are women.", "About 9 in 100 patients are women.") == [
         "changes the amount or strength '90%' to '9 in 100'"]
     assert keys("Repeat in 1 week.") == ["1 week"]
+
+
+def test_more_weeks_after_a_first_period_is_the_same_duration():
+    src = "Keep using the antifungal cream for 1 to 2 weeks after the rash has cleared."
+    assert quantities.check(src, "After the rash has cleared, keep using the cream for 1 to 2 more weeks.") == []
+    assert quantities.check(src, "After the rash has cleared, keep using the cream for 3 more weeks.") == [
+        "changes the duration '1 to 2 weeks' to '3 more weeks'"]

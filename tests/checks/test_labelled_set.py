@@ -6,6 +6,10 @@ other conditions) and unfaithful ones (the issue's accepted-but-wrong candidates
 quantifiers, changed relations, stray pronouns, missing verbs, doubled words, a/an errors,
 swapped numbers, invented symptoms, unequal synonyms). Every unfaithful pair must be
 rejected; at least 85% of the faithful ones accepted (the target is 80% on a held-out set).
+
+`labelled_more.jsonl` is a second set, written later for conditions the first barely has
+(shingles, scabies, tinea, sunburn, moles, hidradenitis, cold sores, head lice, ...):
+every unfaithful pair rejected, at least 80% of the faithful ones accepted.
 """
 
 from __future__ import annotations
@@ -18,10 +22,18 @@ import pytest
 
 from handouts.checks import check_rewrite
 
-PAIRS = [json.loads(line) for line in (Path(__file__).parent.parent / "data" / "labelled.jsonl")
-         .read_text(encoding="utf-8").splitlines() if line.strip()]
-REJECTS = [p for p in PAIRS if p["label"] == "reject"]
+DATA = Path(__file__).parent.parent / "data"
+
+
+def _pairs(name: str) -> list[dict]:
+    return [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+PAIRS = _pairs("labelled.jsonl")
+MORE = _pairs("labelled_more.jsonl")
+REJECTS = [p for p in PAIRS + MORE if p["label"] == "reject"]
 FAITHFUL = [p for p in PAIRS if p["label"] == "accept"]
+MORE_FAITHFUL = [p for p in MORE if p["label"] == "accept"]
 
 
 def test_shape():
@@ -44,3 +56,15 @@ def test_most_faithful_rewrites_are_accepted():
                 for p in FAITHFUL]
     rejected = [r for r in rejected if r[1]]
     assert len(FAITHFUL) - len(rejected) >= 0.85 * len(FAITHFUL), rejected
+
+
+def test_second_set_shape():
+    assert len(MORE) >= 90 and not {p["source"] for p in MORE} & {p["source"] for p in PAIRS}
+    assert len([p for p in MORE if p["label"] == "reject"]) > len(MORE_FAITHFUL)
+
+
+def test_most_faithful_rewrites_of_the_second_set_are_accepted():
+    rejected = [(p["candidate"], check_rewrite(p["source"], p["candidate"], section=p["section"]).reasons)
+                for p in MORE_FAITHFUL]
+    rejected = [r for r in rejected if r[1]]
+    assert len(MORE_FAITHFUL) - len(rejected) >= 0.80 * len(MORE_FAITHFUL), rejected

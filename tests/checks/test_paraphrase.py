@@ -61,3 +61,39 @@ def test_bad_secondary_synonyms_are_not_equal(source, candidate, word):
     assert not v.accepted
     if word:
         assert any(word in f.words for f in v.findings), v.reasons
+
+
+# Cases from the second labelled set (tests/data/labelled_more.jsonl), issue 8.
+@pytest.mark.parametrize("source,candidate", [
+    ("Rosacea is a long-term condition that cannot be cured but can be controlled.",
+     "Rosacea lasts a long time. It cannot be cured, but it can be controlled."),
+    ("Plantar warts on the soles of the feet can be painful when walking.",
+     "Warts on the soles of your feet (plantar warts) can hurt when you walk."),
+    ("Genital warts need a clinician's assessment and should not be treated with over-the-counter wart products.",
+     "Genital warts need to be checked by a clinician. Do not treat them with wart products you can buy "
+     "without a prescription."),
+    ("The shingles vaccine is recommended for adults aged 50 and older.",
+     "Adults aged 50 and older should get the shingles vaccine."),
+    ("On darker skin, affected areas may look lighter than the surrounding skin rather than red.",
+     "On darker skin, the affected areas may look lighter than the skin around them, not red."),
+    ("Cold sores are caused by herpes simplex virus and often return at the same spot.",
+     "Cold sores are caused by the herpes simplex virus. They often come back in the same place."),
+    ("Apply the lice treatment to dry hair and repeat it after 9 days.",
+     "Put the lice treatment on dry hair. Use it again after 9 days."),
+    ("Keep using the antifungal cream for 1 to 2 weeks after the rash has cleared.",
+     "After the rash has cleared, keep using the antifungal cream for 1 to 2 more weeks."),
+])
+def test_second_set_paraphrases_are_accepted(source, candidate):
+    v = check_rewrite(source, candidate)
+    assert v.accepted, v.reasons
+
+
+@pytest.mark.parametrize("source,candidate", [
+    ("Plantar warts can be painful when walking.", "Plantar warts do not hurt when you walk."),
+    ("The shingles vaccine is recommended for adults aged 50 and older.",
+     "Adults aged 60 and older should get the shingles vaccine."),
+    ("Cold sores often return at the same spot.", "Cold sores often come back in a new place."),
+    ("Apply the lice treatment to dry hair and repeat it after 9 days.", "Put the lice treatment on dry hair."),
+])
+def test_second_set_paraphrases_do_not_hide_a_change(source, candidate):
+    assert not check_rewrite(source, candidate).accepted
