@@ -29,9 +29,19 @@ word-class dictionary (no parser model, nothing downloaded).
 - `because-clause`: "A because b." -> "A. This is because b."; "A, because this b."
   -> "A. This b."
 - `so-that-clause`: "A so that b." -> "A. This is so that b."
+- `purpose-clause`: "Stay upright for 30 minutes to prevent heartburn." -> "Stay upright
+  for 30 minutes. This is to prevent heartburn." (never after "do not", "never" or in a condition).
+- `instruction-list`: "Keep nails short, wear cotton and avoid wool." -> "Keep nails short.
+  Wear cotton. Avoid wool." (each part an instruction; not when a condition or purpose may
+  cover every part, nor when a later part says "it").
 - `action-first`: "If you have b, get care." -> "Get care if you have b." (an
   instruction leads with what to do).
 - `percent-as-frequency`: "about 85% of people" -> "about 85 in 100 people (85%)".
+
+- `list-items` (last, on the fact's last sentence): "Lotions, tight collars or belts, and
+  drugs such as lithium can worsen psoriasis." -> "These can worsen psoriasis:" and one
+  "- item" line per item; "Triggers include A, B, C and D." -> "Triggers include:" and the
+  items. Only lists of 3 or more noun phrases (see `as_list`).
 
 `restructure(text)` applies every rule that fires, in that order, until none does.
 The drafting step checks the result with the guard like any other candidate, and
@@ -60,7 +70,7 @@ _STOP_BACK = frozenset("of for with in on at to from by into over under about af
                        "was were be can may must should will such".split())
 _IMPERATIVES = frozenset("use apply put wash rinse avoid call see ask tell keep try stop start take wear "
                          "choose pat do get go seek talk limit make give follow store read check "
-                         "moisturize bathe protect cover".split())
+                         "moisturize bathe protect cover stay sit stand drink wait soak trim remove bring".split())
 _CONDITION_START = re.compile(r"^(If|When|Whenever|Until)\b", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
@@ -358,6 +368,56 @@ def _so_that(s: str) -> str | None:
     return _clause_split(s, "so that", "This is")
 
 
+_PURPOSE = re.compile(r",?\s+(to\s+(?:prevent|avoid|protect|reduce|lower|limit|keep|stop)\b[^,;]*?)\.?$")
+_CONDITIONS = re.compile(r"\b(?:if|when|unless|until|while|whenever)\b", re.I)
+
+
+def _purpose(s: str) -> str | None:
+    """`purpose-clause`: "Stay upright for 30 minutes to prevent heartburn." -> "Stay upright
+    for 30 minutes. This is to prevent heartburn." Never after a "do not" ("Do not use X
+    to prevent Y" says something else split), never inside a condition."""
+    m = _PURPOSE.search(s)
+    if not m or _NEGATED_INSTRUCTION.match(s) or re.search(r"\b(?:not|never|no)\b", s[:m.start()], re.I):
+        return None
+    left = s[:m.start()]
+    if len(_words(left)) < 6 or not has_finite_verb(left) or _CONDITIONS.search(left) or left.rstrip()[-1:] in "(:":
+        return None
+    if _words(left)[-1].lower() in _PREPOSITIONS | _DETERMINERS | {"and", "or", "how", "able", "likely"}:
+        return None
+    return f"{_end(left)} {_end('This is ' + m.group(1))}"
+
+
+def _instruction_list(s: str) -> str | None:
+    """`instruction-list`: "Keep nails short, wear cotton and avoid wool." -> "Keep nails
+    short. Wear cotton. Avoid wool." Each part must be an instruction of its own (it starts
+    with a verb of instruction); a condition or purpose that may cover every part
+    ("... and call us if it spreads") keeps the sentence whole."""
+    words = [w.lower() for w in _words(s)]
+    if not words or not _imperative(words) or _CONDITIONS.search(s) or ";" in s or ":" in s:
+        return None
+    if re.search(r"\bto\s+[a-z]+\b[^,]*\.?$", s) and not re.search(r"\b(?:up|down)?\s*to\s+\d", s):
+        return None  # a purpose at the end ("... and stay upright to prevent X"): the purpose rule first
+    body = s.rstrip().rstrip(".")
+    chunks = _chunks(body)
+    tail = chunks[-1]
+    ands = [m for m in re.finditer(r"(?:^|\s)and\s+([a-z]+)\b", tail) if m.group(1) in _IMPERATIVES
+            or (_is_verb_only(m.group(1)) and not m.group(1).endswith(("s", "ed", "ing")))]
+    if len(ands) != 1:
+        return None  # "wash or rinse": alternatives, not steps; or no second instruction
+    m = ands[0]
+    first_last, last = tail[:m.start()].strip(), tail[m.start():].strip()[4:]
+    parts = chunks[:-1] + ([first_last] if first_last else []) + [last]
+    if len(parts) < 2:
+        return None
+    for p in parts:
+        pw = [w.lower() for w in _words(p)]
+        if len(pw) < 2 or not (pw[0] in _IMPERATIVES or (_is_verb_only(pw[0]) and not pw[0].endswith(("s", "ed", "ing")))):
+            return None
+        if set(pw) & {"it", "them", "this", "these", "those"} and p is not parts[0]:
+            return None  # "apply it": what "it" is may sit in another part
+    return " ".join(_end(_capitalize(p.strip())) for p in parts)
+
+
 def _action_first(s: str) -> str | None:
     m = _CONDITION_START.match(s)
     if not m:
@@ -377,14 +437,20 @@ def _action_first(s: str) -> str | None:
 def _subject(s: str) -> tuple[str, str] | None:
     """The sentence's subject (a short noun phrase before its first verb) and the rest."""
     words = s.split()
-    for i, w in enumerate(words[:6]):
+    if _imperative([w.lower() for w in _words(s)]):
+        return None  # an instruction has no subject to repeat
+    for i, w in enumerate(words[:8]):
         bare = re.sub(r"[^A-Za-z'-]", "", w).lower()
-        if i and has_finite_verb(" ".join(re.sub(r"[^A-Za-z' -]", "", x) for x in words[:i + 1])) and (
-                bare in _AUX or _can_be_verb(bare)):
-            subject = " ".join(words[:i])
-            if any(x.endswith((",", ";", ":")) for x in words[:i]) or bare.endswith("ing"):
+        after_strength = i and re.search(r"\d", words[i - 1]) and bare.endswith("s") and _can_be_verb(bare)
+        if i and (after_strength or has_finite_verb(" ".join(re.sub(r"[^A-Za-z' -]", "", x) for x in words[:i + 1]))) \
+                and (bare in _AUX or _can_be_verb(bare)):
+            j = i
+            while j > 1 and words[j - 1].lower() in _ADVERBS:
+                j -= 1  # "X often lasts": the adverb goes with the verb
+            subject = " ".join(words[:j])
+            if any(x.endswith((",", ";", ":")) for x in words[:j]) or bare.endswith("ing"):
                 return None
-            return subject, " ".join(words[i:])
+            return subject, " ".join(words[j:])
     return None
 
 
@@ -413,12 +479,13 @@ def _shared_subject(s: str) -> str | None:
     if not found:
         return None
     subject, rest = found
-    if len(_words(subject)) > 4 or subject.lower().split()[0] in ("if", "when", "to", "for", "on", "in"):
+    if len(_words(re.sub(r"\([^)]*\)", "", subject))) > 4 or subject.lower().split()[0] in (
+            "if", "when", "to", "for", "on", "in"):
         return None
     for m in _SHARED.finditer(rest):
         left, right = rest[:m.start()], rest[m.end():]
         rw = [w.lower() for w in _words(right)]
-        if len(_words(left)) < 3 or len(rw) < 2:
+        if len(_words(left)) < 2 or len(rw) < 2:
             continue
         verb = rw[0]
         if not (verb in _AUX or _is_verb_only(verb) or (m.group(1) and _can_be_verb(verb))):
@@ -710,6 +777,8 @@ RULES: tuple[Rule, ...] = (
     Rule("trailing-appositive", _trailing_appositive),
     Rule("because-clause", _because),
     Rule("so-that-clause", _so_that),
+    Rule("purpose-clause", _purpose),
+    Rule("instruction-list", _instruction_list),
     Rule("action-first", _action_first),
     Rule("percent-as-frequency", _percent),
 )

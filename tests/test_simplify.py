@@ -12,6 +12,18 @@ from handouts.simplify import RULES, apply_rule, has_finite_verb, restructure
 RULE = {r.name: r for r in RULES}
 
 FIRES = [
+    ("purpose-clause", "Soak the feet in warm water for 10 minutes before filing to avoid cutting the skin.",
+     "Soak the feet in warm water for 10 minutes before filing. This is to avoid cutting the skin."),
+    ("purpose-clause", "Cover the wart with duct tape for 6 days to keep the virus from spreading.",
+     "Cover the wart with duct tape for 6 days. This is to keep the virus from spreading."),
+    ("instruction-list", "Trim the nails straight across, wear roomy shoes and keep the feet dry.",
+     "Trim the nails straight across. Wear roomy shoes. Keep the feet dry."),
+    ("instruction-list", "Take the antihistamine at bedtime and drink plenty of water.",
+     "Take the antihistamine at bedtime. Drink plenty of water."),
+    ("shared-subject", "Calcipotriene 0.005% clears plaques and also softens the scale.",
+     "Calcipotriene 0.005% clears plaques. It also softens the scale."),
+    ("shared-subject", "Scalp psoriasis (sebopsoriasis) often itches at night and is often mistaken for dandruff.",
+     "Scalp psoriasis (sebopsoriasis) often itches at night. It is often mistaken for dandruff."),
     ("semicolon", "Psoriasis is not contagious; it runs in families.",
      "Psoriasis is not contagious. It runs in families."),
     ("semicolon", "Use the foam on the scalp at night; wash it out in the morning.",
@@ -49,6 +61,16 @@ FIRES = [
 ]
 
 SILENT = [
+    ("purpose-clause", "Do not pop blisters to reduce the pain."),  # "do not ... to": split, it says something else
+    ("purpose-clause", "The cream is never used alone to prevent resistance."),
+    ("purpose-clause", "If it itches, use the cream to reduce the itch."),  # inside a condition
+    ("purpose-clause", "Wait 10 minutes to see if the sting stops."),  # not a purpose verb of the list
+    ("instruction-list", "Stop the cream and call us if the rash spreads."),  # the condition covers both
+    ("instruction-list", "Wash the scalp and rinse it well."),  # "it" points into the first part
+    ("instruction-list", "Use a cream or a gel."),  # alternatives, not steps
+    ("instruction-list", "Wash the area with soap and water."),  # one instruction
+    ("instruction-list", "Rinse well and dry the skin to prevent chafing."),  # a purpose that covers both
+    ("shared-subject", "Wash the face gently and pat it dry."),  # an instruction has no subject to repeat
     ("coordinated-clauses", "Scented lotions, tight collars or belts, and medicines such as lithium can trigger psoriasis."),
     # a semicolon between phrases that are not clauses
     ("semicolon", "Common places: elbows; knees; scalp."),
