@@ -43,7 +43,7 @@ from handouts.lexicon import (EXPLAIN, Repair, lexicon_repair, plain_terms, stem
 from handouts.models import Generation, Model, Params
 from handouts.prompts import PROMPT_VERSION, rewrite_messages
 from handouts.sheets import Fact, Sheet
-from handouts.simplify import restructure
+from handouts.simplify import definitions, restructure
 
 MAX_SENTENCES = 3
 
@@ -307,6 +307,18 @@ class Drafter:
         accepted, reasons, grade = judge(fact, text, "", sheet.glossary, max_sentences=None)
         return Candidate(text=text, kind=kind, accepted=accepted, reasons=reasons, grade=grade, rules=changes)
 
+    def _own_sentences(self, fact: Fact, sheet: Sheet, fixed: Repair, rules: list[str],
+                       candidates: list[Candidate], repairs: dict[int, Repair]) -> None:
+        """The same text with each explained term explained in a sentence of its own
+        (simplify.definitions), as one more candidate."""
+        text = definitions(fixed.text, fixed.explained_terms)
+        if text is None:
+            return
+        c = self._rule_candidate(fact, sheet, text, "rule",
+                                 rules + ["rule: explained-in-own-sentence"] + list(fixed.changes))
+        candidates.append(c)
+        repairs[id(c)] = fixed
+
     def _draft_fact(self, sheet: Sheet, fact: Fact, old: DraftFact | None, old_rec: FactRecord | None,
                     cache: dict[str, list[Candidate]], stats: Stats,
                     explained: set[str]) -> tuple[DraftFact, FactRecord]:
@@ -355,6 +367,7 @@ class Drafter:
             c = self._rule_candidate(fact, sheet, fixed.text, "lexicon", fixed.changes)
             candidates.append(c)
             repairs[id(c)] = fixed
+            self._own_sentences(fact, sheet, fixed, [], candidates, repairs)
         structured, rules = restructure(fact.text, lambda t: _accepts(fact, t, sheet.glossary))
         if rules:
             on_top = lexicon_repair(structured, sheet.glossary, explained)
@@ -365,6 +378,8 @@ class Drafter:
             else:
                 repairs[id(c)] = on_top
             candidates.append(c)
+            if id(c) in repairs:
+                self._own_sentences(fact, sheet, on_top, [f"rule: {r}" for r in rules], candidates, repairs)
 
         self._check_fluency(fact, candidates)
         best = choose(fact.text, candidates)

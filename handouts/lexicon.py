@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Mapping
+from typing import Callable, Mapping
 
 _DATA = "handouts.data"
 SYLLABLE_TABLE = "cmu_syllables.txt.gz"  # made by scripts/make_syllable_table.py
@@ -369,3 +369,64 @@ def lexicon_repair(text: str, glossary: Mapping[str, str] | None = None,
         swaps.append(f"{found} -> {plain}")
         pos = m.end()
     return Repair("".join(out) + text[pos:], tuple(swaps), tuple(done), tuple(done_terms))
+
+
+# -- an explanation as a sentence of its own ----------------------------------------
+#
+# "Androgens (a type of hormone) increase oil." may also read "Androgens increase oil.
+# Androgens are a type of hormone.": the bracket lengthens the sentence it sits in.
+# `definition` writes that sentence from the lexicon's entry; `brackets_from_definitions`
+# turns it back into the bracket, so the guard judges both forms the same way.
+
+_DEFINITION = re.compile(r"^(?:(?:A|An|The)\s+)?(?P<term>.+?)\s+(?:is|are)\s+(?P<plain>[^.]+)\.$")
+
+
+def _explain_entry(term: str) -> Term | None:
+    t = _term_table()[1].get(_spaced(term))
+    return t if t is not None and t.mode == EXPLAIN else None
+
+
+def definition(found: str, plain: str) -> str:
+    """"Androgens are a type of hormone.", "A retinoid is a vitamin A medicine.", "Sebum is
+    skin oil.": the term as the text has it (a plural takes "are"), then its meaning."""
+    t = _explain_entry(found)
+    word = found if found.isupper() or found[1:] != found[1:].lower() else found.lower()
+    plural = re.search(r"[a-z]s$", found) and not re.search(r"(?:ss|us|is)$", found)
+    first = plain.split()[0].lower() if plain.split() else ""
+    if plural:
+        subject, verb = word, "are"
+    elif t is not None and t.category == "condition":  # a name: "Cellulitis is ..."
+        subject, verb = word, "is"
+    elif first in ("a", "an"):
+        subject, verb = f"{indefinite_article(word)} {word}", "is"
+    elif first == "the":
+        subject, verb = f"the {word}", "is"
+    else:
+        subject, verb = word, "is"
+    return f"{subject[:1].upper()}{subject[1:]} {verb} {plain}."
+
+
+def brackets_from_definitions(text: str, sentences: Callable[[str], list[str]]) -> str:
+    """Each definition sentence of a lexicon term ("Androgens are a type of hormone.") put
+    back as a bracket after the term's first use in the sentences before it."""
+    parts = sentences(text)
+    if len(parts) < 2:
+        return text
+    out: list[str] = []
+    changed = False
+    for s in parts:
+        m = _DEFINITION.match(s)
+        t = _explain_entry(m.group("term")) if m and out else None
+        if t is not None and m.group("plain").strip().lower() in [p.lower() for p in t.plains]:
+            use = re.compile(r"(?<![\w-])" + _phrase_regex(m.group("term")) + r"(?![\w-])", re.I)
+            for i, prev in enumerate(out):
+                hit = use.search(prev)
+                if hit:
+                    out[i] = prev[:hit.end()] + f" ({m.group('plain').strip()})" + prev[hit.end():]
+                    changed = True
+                    break
+            else:
+                out.append(s)
+            continue
+        out.append(s)
+    return " ".join(out) if changed else text

@@ -43,6 +43,11 @@ word-class dictionary (no parser model, nothing downloaded).
   "- item" line per item; "Triggers include A, B, C and D." -> "Triggers include:" and the
   items. Only lists of 3 or more noun phrases (see `as_list`).
 
+- `explained-in-own-sentence` (on the lexicon's output, as one more candidate; see
+  `definitions`): "Androgens (a type of hormone) increase oil." -> "Androgens increase oil.
+  Androgens are a type of hormone." Only for a meaning that is a noun phrase; the guard
+  reads the sentence back as the bracket (lexicon.brackets_from_definitions).
+
 `restructure(text)` applies every rule that fires, in that order, until none does.
 The drafting step checks the result with the guard like any other candidate, and
 keeps a rule's change only if the guard accepts it (`rules_by_guard`).
@@ -56,8 +61,8 @@ from functools import lru_cache
 from typing import Callable
 
 from handouts.checks.english import verb_form
-from handouts.drafts import as_bullets, split_sentences
-from handouts.lexicon import drugs, wordlist
+from handouts.drafts import as_bullets, list_parts, split_sentences
+from handouts.lexicon import definition, drugs, wordlist
 
 _AUX = frozenset("is are was were be been am can could may might must should will would shall "
                  "do does did has have had need needs".split())
@@ -758,6 +763,50 @@ def as_list(text: str) -> str | None:
     return as_bullets(" ".join(sentences[:-1]), _capitalize(lead), items)
 
 
+_LINKED = frozenset("this these that those it its they them their so but also then examples".split())
+
+
+def definitions(text: str, terms: tuple[str, ...] | list[str]) -> str | None:
+    """`explained-in-own-sentence`: each term the lexicon explained in brackets ("Androgens
+    (a type of hormone) increase oil.") explained in a sentence of its own right after
+    ("Androgens increase oil. Androgens are a type of hormone."), when its meaning is a
+    noun phrase (not "won't clog pores", "slightly warm") and it is not in a list item."""
+    parts = list_parts(text)
+    head = f"{parts.before} {parts.lead}".strip() if parts else text
+    uses = [re.compile(r"(?<![\w-])(" + r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", t))) + r") \(([^()]+)\)",
+                       re.I) for t in terms]
+    out: list[str] = []
+    pending: list[str] = []
+    changed = False
+    sentences = split_sentences(head)
+    for i, s in enumerate(sentences):
+        found = sorted((m for u in uses for m in [u.search(s)] if m), key=lambda m: m.start())
+        defs = []
+        for m in reversed(found):  # from the end, so earlier positions stay right
+            plain = m.group(2)
+            if parts and i == len(sentences) - 1:
+                continue  # the lead of a list: its items must follow it
+            np = re.split(r"\s(?:that|which|who)\s", plain)[0]  # "a product that removes dead skin"
+            nw = [w.lower() for w in _words(np)]
+            if not nw or "n't" in plain or set(nw) & (_AUX | {"not", "no", "than"}) or has_finite_verb(np) or \
+                    "NOUN" not in _classes(nw[-1]) or _classes(_words(m.group(1))[-1].lower()) == {"ADJ"}:
+                continue
+            s = s[:m.end(1)] + s[m.end():]
+            defs.insert(0, definition(m.group(1), plain))
+        out.append(s)
+        pending.extend(defs)
+        changed = changed or bool(defs)
+        nxt = sentences[i + 1] if i + 1 < len(sentences) else ""
+        if _words(nxt)[:1] and _words(nxt)[0].lower() in _LINKED:
+            continue  # "This is because ...": it follows what it points back at, then the definitions
+        out.extend(pending)
+        pending = []
+    if not changed:
+        return None
+    new = " ".join(out + pending)
+    return as_bullets(new, "", list(parts.items)) if parts else new
+
+
 @dataclass(frozen=True)
 class Rule:
     name: str
@@ -821,4 +870,4 @@ def restructure(text: str, accept: Callable[[str], bool] | None = None) -> tuple
     return text, fired
 
 
-__all__ = ["RULES", "RULE_NAMES", "Rule", "apply_rule", "as_list", "restructure", "has_finite_verb"]
+__all__ = ["RULES", "RULE_NAMES", "Rule", "apply_rule", "as_list", "definitions", "restructure", "has_finite_verb"]

@@ -202,7 +202,9 @@ def test_a_term_is_explained_at_its_first_use_in_the_handout_only():
         Fact("about.2", "A retinoid can dry the skin.", "about"))),))
     draft, _ = drafter_for(ScriptedModel(respond=replies_for("no"))).draft_sheet(s, None, None)
     a, b = draft.sections[0].facts
-    assert a.text == "Retinoids (vitamin A medicines) unclog pores." and a.changes == ["explained: retinoids"]
+    # the explanation reads best in a sentence of its own (the bracket form is a candidate too)
+    assert a.text == "Retinoids unclog pores. Retinoids are vitamin A medicines."
+    assert a.changes == ["rule: explained-in-own-sentence", "explained: retinoids"] and a.origin is Origin.RESTRUCTURED
     assert b.text == "A retinoid can dry the skin." and b.origin is Origin.UNCHANGED
     assert draft.glossary == {"retinoid": "a vitamin A medicine"}
 

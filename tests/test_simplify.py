@@ -228,3 +228,44 @@ def test_a_list_lead_that_names_what_follows_is_not_an_unclear_pronoun():
     # a "These" with nothing after the colon to point at is still unclear
     assert not check_rewrite("Scented lotions and tight collars can trigger psoriasis.",
                              "These can trigger psoriasis. Scented lotions and tight collars do.").accepted
+
+
+# -- explained-in-own-sentence: a lexicon explanation as a sentence of its own -----------------
+
+@pytest.mark.parametrize("source,expected", [
+    ("Cellulitis needs antibiotics by mouth.", "Cellulitis needs antibiotics by mouth. Cellulitis is a deep skin infection."),
+    ("Scratching damages the skin barrier and lets germs in.",
+     "Scratching damages the skin barrier and lets germs in. The skin barrier is the skin's protective layer."),
+    ("Start a retinoid slowly. It can sting at first.",  # "It" follows what it points at; then the definition
+     "Start a retinoid slowly. It can sting at first. A retinoid is a vitamin A medicine."),
+    ("Androgens and an exfoliant can both dry the skin.",
+     "Androgens and an exfoliant can both dry the skin. Androgens are a type of hormone. "
+     "An exfoliant is a product that removes dead skin."),
+])
+def test_explanations_move_into_their_own_sentence_and_pass_the_guard(source, expected):
+    from handouts.lexicon import lexicon_repair
+    from handouts.simplify import definitions
+
+    fixed = lexicon_repair(source)
+    out = definitions(fixed.text, fixed.explained_terms)
+    assert out == expected
+    assert check_rewrite(source, out).accepted, check_rewrite(source, out).reasons
+
+
+@pytest.mark.parametrize("source", [
+    "Bathe the baby in lukewarm water.",  # "slightly warm" is not a noun phrase
+    "Choose a non-comedogenic sunscreen.",  # "won't clog pores" is not either
+    "Triggers include:\n- a retinoid\n- heat",  # the term sits in a list
+])
+def test_explanations_that_are_not_noun_phrases_stay_in_brackets(source):
+    from handouts.lexicon import lexicon_repair
+    from handouts.simplify import definitions
+
+    fixed = lexicon_repair(source)
+    assert definitions(fixed.text, fixed.explained_terms) is None
+
+
+def test_a_definition_the_lexicon_does_not_hold_is_judged_as_an_added_claim():
+    source = "Cellulitis needs antibiotics by mouth."
+    assert check_rewrite(source, "Cellulitis needs antibiotics by mouth. Cellulitis is a deep skin infection.").accepted
+    assert not check_rewrite(source, "Cellulitis needs antibiotics by mouth. Cellulitis is a deadly blood infection.").accepted

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping
 
-from handouts.drafts import as_prose
+from handouts.drafts import as_prose, split_sentences
 from handouts.checks.findings import Finding, Kind
 from handouts.checks.handout import Report, format_report_table, handout_report
 from handouts.checks.readability import Readability, readability
-from handouts.lexicon import repair
+from handouts.lexicon import brackets_from_definitions, repair
 from handouts.memo import key as memo_key
 
 __all__ = ["Verdict", "Finding", "Kind", "check_rewrite", "repair", "Readability", "readability",
@@ -80,6 +80,9 @@ def check_rewrite(source: str, candidate: str, *, section: str = "",
     """
     items = tuple(sorted((glossary or {}).items()))
     candidate = as_prose(candidate)  # a list is judged as the sentence it stands for
+    # "X ... . X are a type of Y." is judged as "X (a type of Y) ...": a lexicon term's
+    # explanation, in its own sentence or in brackets, is the same words
+    candidate = brackets_from_definitions(candidate, split_sentences)
     if _persisted is None:
         return _check_rewrite(source, candidate, section, items)
     return _remembered(_persisted, source, candidate, section, items)

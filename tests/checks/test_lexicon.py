@@ -156,6 +156,8 @@ def test_a_glossary_term_is_kept_and_explained_at_first_use():
     ("Actinic keratoses need treatment.",
      "Actinic keratoses (rough, scaly spots from sun damage that can turn into skin cancer) need treatment."),
     ("Cellulitis needs antibiotics.", "Cellulitis (a deep skin infection) needs antibiotics."),
+    # an adjective whose meaning is a clause: explained, never swapped in ("a won't clog pores moisturizer")
+    ("Use a non-comedogenic moisturizer.", "Use a non-comedogenic (won't clog pores) moisturizer."),
     ("Dermal melasma is deeper.", "Dermal melasma is deeper."),
     ("A nurse practitioner can help.", "A nurse practitioner can help."),
     ("Dilute the bleach in the bath.", "Dilute the bleach in the bath."),
