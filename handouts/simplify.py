@@ -34,6 +34,8 @@ word-class dictionary (no parser model, nothing downloaded).
 - `instruction-list`: "Keep nails short, wear cotton and avoid wool." -> "Keep nails short.
   Wear cotton. Avoid wool." (each part an instruction; not when a condition or purpose may
   cover every part, nor when a later part says "it").
+- `either-condition`: "Call us if the itch keeps you awake, or the rash has not faded." ->
+  "Call us if the itch keeps you awake. Also call us if the rash has not faded."
 - `action-first`: "If you have b, get care." -> "Get care if you have b." (an
   instruction leads with what to do).
 - `percent-as-frequency`: "about 85% of people" -> "about 85 in 100 people (85%)".
@@ -41,7 +43,9 @@ word-class dictionary (no parser model, nothing downloaded).
 - `list-items` (last, on the fact's last sentence): "Lotions, tight collars or belts, and
   drugs such as lithium can worsen psoriasis." -> "These can worsen psoriasis:" and one
   "- item" line per item; "Triggers include A, B, C and D." -> "Triggers include:" and the
-  items. Only lists of 3 or more noun phrases (see `as_list`).
+  items; "... if it causes A, B, or C." -> "... if it causes any of these:"; "Call us if the
+  wart bleeds, changes color, or hurts." -> "Call us if any of these happen:" and one item
+  per verb phrase, each naming the subject. Only lists of 3 or more (see `as_list`).
 
 - `explained-in-own-sentence` (on the lexicon's output, as one more candidate; see
   `definitions`): "Androgens (a type of hormone) increase oil." -> "Androgens increase oil.
@@ -373,7 +377,7 @@ def _so_that(s: str) -> str | None:
     return _clause_split(s, "so that", "This is")
 
 
-_PURPOSE = re.compile(r",?\s+(to\s+(?:prevent|avoid|protect|reduce|lower|limit|keep|stop)\b[^,;]*?)\.?$")
+_PURPOSE = re.compile(r",?\s+(to\s+(?:prevent|avoid|protect|reduce|lower|limit|keep|stop|rule\s+out)\b[^,;]*?)\.?$")
 _CONDITIONS = re.compile(r"\b(?:if|when|unless|until|while|whenever)\b", re.I)
 
 
@@ -421,6 +425,26 @@ def _instruction_list(s: str) -> str | None:
         if set(pw) & {"it", "them", "this", "these", "those"} and p is not parts[0]:
             return None  # "apply it": what "it" is may sit in another part
     return " ".join(_end(_capitalize(p.strip())) for p in parts)
+
+
+_EITHER = re.compile(r"^(?P<main>[^,;]+?)\s+if\s+(?P<a>[^;]+?),\s+or\s+(?:if\s+)?(?P<b>[^,;]+?)\.?$")
+
+
+def _either_condition(s: str) -> str | None:
+    """`either-condition`: "Call us if the itch keeps you awake, or the rash has not faded in
+    2 weeks." -> "Call us if the itch keeps you awake. Also call us if the rash has not faded
+    in 2 weeks." Two conditions with their own subjects, for one instruction."""
+    m = _EITHER.match(s)
+    if not m:
+        return None
+    main, a, b = m.group("main"), m.group("a"), m.group("b")
+    mw = [w.lower() for w in _words(main)]
+    if not _imperative(mw) or _CONDITIONS.search(main) or "," in a and not _clear_verb(a.split(",")[-1]):
+        return None
+    bw = [w.lower() for w in _words(b)]
+    if not bw or not _starts_clause(bw, False) or bw[0] in _IMPERATIVES or not has_finite_verb(a):
+        return None
+    return f"{_end(main + ' if ' + a)} {_end('Also ' + _decapitalize(main) + ' if ' + b)}"
 
 
 def _action_first(s: str) -> str | None:
@@ -680,6 +704,11 @@ def _tail_list(s: str) -> tuple[str, list[str], str] | None:
     k = len(chunks) - 2
     while k >= 0:
         marker = [m for m in re.finditer(r"\b(include|includes|including|such as|for)\s", chunks[k] + " ", re.I)]
+        if not marker and conj == "or" and re.search(r"\b(?:if|when)\s", chunks[k]):
+            # "... if the cream causes A, B or C": after the condition's verb
+            marker = [m for m in re.finditer(r"(?<=\w )([a-z]+s)\s", chunks[k] + " ")
+                      if _can_be_verb(m.group(1)) and m.group(1) not in _AUX | _PREPOSITIONS
+                      and not re.search(r"\b(?:the|a|an|your|its|their|this|that)\s*$", chunks[k][:m.start()])]
         if marker:
             m = marker[-1]
             head, first = chunks[k][:m.end()].rstrip(), chunks[k][m.end():]
@@ -706,6 +735,10 @@ def _lists(s: str) -> tuple[str, list[str], str] | None:
             lead = f"{lead} any of these"
         elif marker == "as":  # "such as"
             return None
+        elif marker not in ("include", "includes", "including"):  # "... causes A, B or C"
+            if not _clear_verb(lead) and not marker.endswith("s"):
+                return None
+            lead = f"{lead} any of these"
         if not _items_ok(items) or len(_words(lead)) < 2:
             return None
         return lead + ":", items, conj
@@ -736,6 +769,35 @@ def _lists(s: str) -> tuple[str, list[str], str] | None:
     return f"{subject} {vp}:", items, conj
 
 
+_IF_SUBJECT = re.compile(r"^(?P<main>[^,;]+?)\s+if\s+(?P<subj>(?:(?:your|the|a|an|this|my)\s+)?[a-z]+)\s+(?P<rest>[^;]+?)\.?$")
+
+
+def _condition_list(s: str) -> tuple[str, list[str], str] | None:
+    """"See us if the rash spreads, blisters, or has not faded in 2 weeks." -> ("See us if any of
+    these happen:", ["the rash spreads", "the rash blisters", "the rash has not faded in 2 weeks"]).
+    Three or more verb phrases of one subject, joined by "or"; each item names the subject."""
+    m = _IF_SUBJECT.match(s)
+    if not m or not _imperative([w.lower() for w in _words(m.group("main"))]):
+        return None
+    subj, chunks = m.group("subj"), _chunks(m.group("rest"))
+    if len(chunks) < 3 or not re.match(r"^or\s", chunks[-1]):
+        return None
+    vps: list[str] = []
+    for i, c in enumerate(chunks):
+        c = re.sub(r"^or\s+", "", c) if i == len(chunks) - 1 else c
+        first = _words(c)[0].lower() if _words(c) else ""
+        starts = first in _AUX or (first.endswith("s") and _can_be_verb(first))
+        if (i == 0 or i == len(chunks) - 1) and not starts:
+            return None  # the last "or" must join verb phrases, or it would be lost
+        if starts:
+            vps.append(c)
+        else:
+            vps[-1] += ", " + c
+    if len(vps) < 3:
+        return None
+    return f"{m.group('main')} if any of these happen:", [f"{subj} {v}" for v in vps], "or"
+
+
 def as_list(text: str) -> str | None:
     """`list-items`: a long list at the end of a fact becomes a lead and bullet points.
 
@@ -752,7 +814,7 @@ def as_list(text: str) -> str | None:
     sentences = split_sentences(text)
     if not sentences:
         return None
-    found = _lists(sentences[-1])
+    found = _lists(sentences[-1]) or _condition_list(sentences[-1])
     if found is None:
         return None
     lead, items, _conj = found
@@ -828,6 +890,7 @@ RULES: tuple[Rule, ...] = (
     Rule("so-that-clause", _so_that),
     Rule("purpose-clause", _purpose),
     Rule("instruction-list", _instruction_list),
+    Rule("either-condition", _either_condition),
     Rule("action-first", _action_first),
     Rule("percent-as-frequency", _percent),
 )

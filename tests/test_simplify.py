@@ -12,6 +12,12 @@ from handouts.simplify import RULES, apply_rule, has_finite_verb, restructure
 RULE = {r.name: r for r in RULES}
 
 FIRES = [
+    ("either-condition", "Book a visit if the itch keeps you awake, or the rash has not faded in 2 weeks.",
+     "Book a visit if the itch keeps you awake. Also book a visit if the rash has not faded in 2 weeks."),
+    ("either-condition", "Call the clinic if the wart bleeds after filing, or if you have diabetes.",
+     "Call the clinic if the wart bleeds after filing. Also call the clinic if you have diabetes."),
+    ("purpose-clause", "A mole that grows needs a biopsy to rule out melanoma.",
+     "A mole that grows needs a biopsy. This is to rule out melanoma."),
     ("purpose-clause", "Soak the feet in warm water for 10 minutes before filing to avoid cutting the skin.",
      "Soak the feet in warm water for 10 minutes before filing. This is to avoid cutting the skin."),
     ("purpose-clause", "Cover the wart with duct tape for 6 days to keep the virus from spreading.",
@@ -61,6 +67,9 @@ FIRES = [
 ]
 
 SILENT = [
+    ("either-condition", "Call us if you have a fever, chills, or a stiff neck."),  # a list of signs, not clauses
+    ("either-condition", "Use the cream if the rash itches, or use the pill."),  # the second part is an instruction
+    ("either-condition", "The rash fades if you rest, or it may spread."),  # not an instruction
     ("purpose-clause", "Do not pop blisters to reduce the pain."),  # "do not ... to": split, it says something else
     ("purpose-clause", "The cream is never used alone to prevent resistance."),
     ("purpose-clause", "If it itches, use the cream to reduce the itch."),  # inside a condition
@@ -167,6 +176,12 @@ def test_shared_subject_takes_its_pronoun_from_the_verb_of_the_source():
 # -- list-items: a long list at the end of a fact becomes a lead and bullet points ------------
 
 LISTS = [
+    ("Call the clinic if the wart bleeds, changes color, or hurts after filing.",
+     "Call the clinic if any of these happen:\n- the wart bleeds\n- the wart changes color\n"
+     "- the wart hurts after filing"),
+    ("Stop the cream if it causes burning, blistering, new dark patches, or a rash that spreads.",
+     "Stop the cream if it causes any of these:\n- burning\n- blistering\n- new dark patches\n"
+     "- a rash that spreads"),
     ("Scented lotions, tight collars or belts, and medicines such as lithium can trigger or worsen psoriasis.",
      "These can trigger or worsen psoriasis:\n- scented lotions\n- tight collars or belts\n"
      "- medicines such as lithium"),
@@ -182,6 +197,9 @@ LISTS = [
 ]
 
 NOT_LISTS = [
+    "The cream causes burning, stinging or redness in some people.",  # "in some people": of the last or all?
+    "See us if your child has a fever, a stiff neck, or a rash and a cough.",  # "or" must join verb phrases
+    "Call us if the wart bleeds or hurts.",  # two, not a list
     "Wash the scalp, rinse it well, and dry it gently.",  # clauses, not noun phrases
     "Rosacea is common in people of Irish, English and Scottish descent.",  # adjectives of one noun
     "Stress, heat and alcohol make rosacea worse.",  # too short to gain anything
@@ -218,13 +236,13 @@ def test_list_items_stay_silent(source):
 def test_a_list_counts_as_sentences_when_choosing_between_candidates():
     from handouts.drafting import _grade
 
-    source = LISTS[0][0]
-    assert _grade(LISTS[0][1]) < _grade(source) - 3
+    source, listed = next(pair for pair in LISTS if pair[0].startswith("Scented"))
+    assert _grade(listed) < _grade(source) - 3
 
 
 def test_a_list_lead_that_names_what_follows_is_not_an_unclear_pronoun():
-    source = LISTS[0][0]
-    assert check_rewrite(source, LISTS[0][1]).accepted
+    source, listed = next(pair for pair in LISTS if pair[0].startswith("Scented"))
+    assert check_rewrite(source, listed).accepted
     # a "These" with nothing after the colon to point at is still unclear
     assert not check_rewrite("Scented lotions and tight collars can trigger psoriasis.",
                              "These can trigger psoriasis. Scented lotions and tight collars do.").accepted
