@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 import time
 from dataclasses import dataclass, field, replace
@@ -356,6 +357,10 @@ class Drafter:
         for g in generations:
             text = " ".join(g.output.split())  # the raw output stays in `output`
             accepted, reasons, grade = judge(fact, text, g.finish_reason, sheet.glossary)
+            again = renamed(fact.text, text)
+            if again and accepted:
+                accepted, grade = False, None
+                reasons.append(f"names '{again}' again, which your fact names once")
             candidates.append(Candidate(text=text, kind="model", accepted=accepted, reasons=reasons,
                                         grade=grade, **g.generation()))
         # Deterministic candidates: the lexicon's swaps and explanations, and the sentence
@@ -413,6 +418,26 @@ class Drafter:
             candidates=candidates,
         )
         return DraftFact(fact.id, fact.text, text, origin, key, changes=list(changes)), rec
+
+
+_NAMING = re.compile(r"\b(?:is|are)\s+(?:also\s+)?(?:known as|called|referred to as|termed)\s+\"?([A-Za-z][\w -]*?)\"?\.?$",
+                     re.I)
+
+
+def renamed(source: str, text: str) -> str:
+    """A model's sentence that only names again what the text already named ("... leathery
+    plaques (lichenification). This condition is known as lichenification."): the name, or ""."""
+    sentences = split_sentences(text)
+    for i, s in enumerate(sentences):
+        m = _NAMING.search(s)
+        if not m or not i:
+            continue
+        name = m.group(1).strip().lower()
+        before = " ".join(sentences[:i]).lower()
+        if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", before) and \
+                source.lower().count(name) < text.lower().count(name):
+            return m.group(1).strip()
+    return ""
 
 
 def _accepts(fact: Fact, text: str, glossary: dict) -> bool:

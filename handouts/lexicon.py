@@ -296,6 +296,9 @@ def _fix_article(before: str, plain: str) -> tuple[str, bool]:
     return before[:article.start(1)] + want + before[article.end(1):], False
 
 
+_NAMES_IT = re.compile(r"\b(?:called|known as|termed)\s+$", re.I)
+
+
 @dataclass(frozen=True)
 class Repair:
     text: str
@@ -363,6 +366,8 @@ def lexicon_repair(text: str, glossary: Mapping[str, str] | None = None,
             out = ["".join(out) + text[pos:m.end()], f" ({plain})"]
             pos = m.end()
             continue
+        if _NAMES_IT.search(text[:m.start()]):
+            continue  # "This is called lichenification.": the name is what is taught (explained, not swapped)
         plain = _match_case(found, plain)
         before, capital = _fix_article("".join(out) + text[pos:m.start()], plain)
         out = [before, plain[:1].upper() + plain[1:] if capital else plain]

@@ -34,6 +34,8 @@ word-class dictionary (no parser model, nothing downloaded).
 - `instruction-list`: "Keep nails short, wear cotton and avoid wool." -> "Keep nails short.
   Wear cotton. Avoid wool." (each part an instruction; not when a condition or purpose may
   cover every part, nor when a later part says "it").
+- `named-in-own-sentence`: "Scratching thickens the skin into leathery plaques
+  (lichenification)." -> "... into leathery plaques. This is called lichenification."
 - `either-condition`: "Call us if the itch keeps you awake, or the rash has not faded." ->
   "Call us if the itch keeps you awake. Also call us if the rash has not faded."
 - `action-first`: "If you have b, get care." -> "Get care if you have b." (an
@@ -445,6 +447,26 @@ def _either_condition(s: str) -> str | None:
     if not bw or not _starts_clause(bw, False) or bw[0] in _IMPERATIVES or not has_finite_verb(a):
         return None
     return f"{_end(main + ' if ' + a)} {_end('Also ' + _decapitalize(main) + ' if ' + b)}"
+
+
+_NAMED_AT_END = re.compile(r"^(?P<head>.*\S)\s+\((?P<name>[A-Za-z][A-Za-z' -]{2,40})\)\.?$")
+
+
+def _named(s: str) -> str | None:
+    """`named-in-own-sentence`: "Scratching thickens the skin into leathery plaques
+    (lichenification)." -> "Scratching thickens the skin into leathery plaques. This is
+    called lichenification." A name in brackets at the end of a sentence (up to 4 words,
+    no verb, no number, not a plain explanation that starts "a ..." or "the ...")."""
+    m = _NAMED_AT_END.match(s)
+    if not m or "(" in m.group("head") and m.group("head").count("(") != m.group("head").count(")"):
+        return None
+    head, name = m.group("head"), m.group("name").strip()
+    nw = [w.lower() for w in _words(name)]
+    if not nw or len(nw) > 4 or nw[0] in _DETERMINERS or has_finite_verb(name) or set(nw) & _AUX:
+        return None
+    if len(_words(head)) < 4 or not has_finite_verb(head) or head.rstrip()[-1:] in ",;:":
+        return None
+    return f"{_end(head)} This is called {name}."
 
 
 def _action_first(s: str) -> str | None:
@@ -890,6 +912,7 @@ RULES: tuple[Rule, ...] = (
     Rule("so-that-clause", _so_that),
     Rule("purpose-clause", _purpose),
     Rule("instruction-list", _instruction_list),
+    Rule("named-in-own-sentence", _named),
     Rule("either-condition", _either_condition),
     Rule("action-first", _action_first),
     Rule("percent-as-frequency", _percent),

@@ -253,3 +253,15 @@ def test_progress_line_shows_facts_done_time_left_and_speed(monkeypatch):
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("drafting acne  [######------------------]  1/4")  # the first line at once
     assert lines[-1] == "drafting acne  [########################]  4/4   48.0 tok/s  about.4"  # done: no ETA left
+
+
+def test_a_model_sentence_that_only_names_again_what_was_named_is_refused():
+    from handouts.drafting import renamed
+
+    source = "Scratching thickens warts into hard plaques (hyperkeratosis)."
+    assert renamed(source, "Scratching thickens warts into hard plaques (hyperkeratosis). "
+                           "This condition is known as hyperkeratosis.") == "hyperkeratosis"
+    # naming something for the first time, or a name the fact itself repeats, is fine
+    assert renamed(source, "Scratching thickens warts into hard plaques. This is called hyperkeratosis.") == ""
+    assert renamed("Warts (verrucae) are common. Verrucae are also called warts.",
+                   "Warts (verrucae) are common. Verrucae are also called warts.") == ""

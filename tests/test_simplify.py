@@ -12,6 +12,10 @@ from handouts.simplify import RULES, apply_rule, has_finite_verb, restructure
 RULE = {r.name: r for r in RULES}
 
 FIRES = [
+    ("named-in-own-sentence", "Long use of strong steroid creams can thin the skin and leave stretch marks (striae).",
+     "Long use of strong steroid creams can thin the skin and leave stretch marks. This is called striae."),
+    ("named-in-own-sentence", "Warts on the soles can grow inward and hurt when walking (plantar warts).",
+     "Warts on the soles can grow inward and hurt when walking. This is called plantar warts."),
     ("either-condition", "Book a visit if the itch keeps you awake, or the rash has not faded in 2 weeks.",
      "Book a visit if the itch keeps you awake. Also book a visit if the rash has not faded in 2 weeks."),
     ("either-condition", "Call the clinic if the wart bleeds after filing, or if you have diabetes.",
@@ -67,6 +71,9 @@ FIRES = [
 ]
 
 SILENT = [
+    ("named-in-own-sentence", "Use tacrolimus 0.1% ointment twice a day (age 16 and older)."),  # a limit, not a name
+    ("named-in-own-sentence", "Psoriasis often affects the scalp (a common first sign)."),  # an explanation
+    ("named-in-own-sentence", "Hives can appear on the face (angioedema) and swell the lips."),  # not at the end
     ("either-condition", "Call us if you have a fever, chills, or a stiff neck."),  # a list of signs, not clauses
     ("either-condition", "Use the cream if the rash itches, or use the pill."),  # the second part is an instruction
     ("either-condition", "The rash fades if you rest, or it may spread."),  # not an instruction

@@ -242,3 +242,19 @@ def _data_lines(name):
 
     text = resources.files("handouts.data").joinpath(name).read_text(encoding="utf-8")
     return [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@pytest.mark.parametrize("source,candidate", [
+    ("Bathe with a gentle cleanser.", "Bathe with a gentle face wash."),  # a whole-body bath is not the face
+    ("Androgens raise oil production in teens.", "Male hormones raise oil production in teens."),  # women have them too
+    ("Pus suggests bacterial infection.", "Pus suggests a germ infection."),  # not English a patient uses
+])
+def test_flagged_second_synonyms_are_no_longer_equal(source, candidate):
+    """lexicon-flags.txt: these were kept only as second synonyms the guard accepted as equal."""
+    assert not check_rewrite(source, candidate).accepted
+
+
+def test_a_name_being_taught_is_never_swapped():
+    assert lexicon_repair("The skin thickens. This is called lichenification.").text == \
+        "The skin thickens. This is called lichenification."
+    assert lexicon_repair("Lichenification is common.").text != "Lichenification is common."
