@@ -392,6 +392,10 @@ def analyse(source: str, candidate: str, *, glossary: Mapping[str, str] | None =
 
 
 _CLAUSE_BREAK = re.compile(
+    # ", and" before a clause with its own subject and verb ("it is not contagious, and
+    # treatment is available"): a "not" never reaches across it
+    r",\s*(?:and|or)\s+(?=(?:it|they|you|we|he|she|this|these|there)\s|(?:[a-z-]+\s+){1,3}"
+    r"(?:is|are|was|were|can|may|might|will|should|must|has|have|does|do)\b)|"
     r"[.;:!?]|,\s*(?=to\s)|,\s*as\b(?!\s+(?:soon|well|needed|much|long|often|directed|prescribed|a|an|the)\b)|\b(?:because|but|so|which|while|unless|until|if|when|although|since|then|whereas)\b")
 _NEGATION_WORDS = {"not", "never", "no", "none", "nothing", "neither", "nor", "avoid", "avoids",
                    "avoiding", "without"}

@@ -110,3 +110,20 @@ def test_negation_scope_ends_at_as():
     src = "Avoid scratching, as it can cause infection."
     assert content.check(src, "Try not to scratch, because scratching can cause infection.") == []
     assert content.check(src, "Scratching can cause infection.") == ["no longer says 'avoid' before 'scratching'"]
+
+
+@pytest.mark.parametrize("source,candidate,accepted", [
+    # a "not" ends at ", and" before a clause of its own: splitting there keeps its scope
+    ("Psoriasis is common. It is not contagious, and effective treatment is available for every severity.",
+     "Psoriasis is common. It is not contagious. Effective treatment is available for every severity.", True),
+    ("Rosacea is not contagious, and it can be controlled.", "Rosacea is not contagious. It can be controlled.", True),
+    # ... but a split that moves words out from under their "not" is still refused
+    ("Do not apply the cream to the face and neck.", "Do not apply the cream to the face. Apply it to the neck.", False),
+    ("Hives are not contagious, and they are not dangerous.", "Hives are not contagious. They are dangerous.", False),
+    ("Do not use the cream on broken skin, and the eyelids.",
+     "Do not use the cream on broken skin. Use it on the eyelids.", False),
+])
+def test_negation_scope_ends_at_a_coordinated_clause(source, candidate, accepted):
+    from handouts.checks import check_rewrite
+
+    assert check_rewrite(source, candidate).accepted is accepted
