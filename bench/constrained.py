@@ -3,7 +3,7 @@
 For an evenly spaced sample of facts (every k-th fact of the sheets, the same sample
 every run), the bundled model writes the drafting loop's first candidate (greedy, the
 pipeline's prompt and parameters) twice: free, and constrained by the fact's GBNF
-grammar (handouts/grammar.py: only the fact's words and numbers, the lexicon's plain
+grammar (handouts/drafting/grammar.py: only the fact's words and numbers, the lexicon's plain
 synonyms for its terms, function words and plain everyday words). Each output goes
 through the guard; the figures are the share accepted, the Flesch-Kincaid grade of
 the accepted outputs and of all outputs, and the seconds per generation.
@@ -15,12 +15,12 @@ import statistics
 import time
 from dataclasses import replace
 
-from handouts import grammar
 from handouts.checks import check_rewrite
 from handouts.checks.readability import readability
-from handouts.drafting import candidate_params
-from handouts.models import LlamaCppModel, bundled_model_path, params_from
-from handouts.prompts import rewrite_messages
+from handouts.drafting import grammar
+from handouts.drafting.drafting import candidate_params
+from handouts.drafting.models import LlamaCppModel, bundled_model_path, params_from
+from handouts.drafting.prompts import rewrite_messages
 
 
 def sample_facts(sheets, sample: int):

@@ -40,11 +40,13 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from handouts import pipeline, publish, signoff  # noqa: E402
-from handouts.drafts import load_draft  # noqa: E402
-from handouts.drafting import candidate_params  # noqa: E402
-from handouts.models import Generation, LlamaCppModel, Model, bundled_model_path, params_from  # noqa: E402
-from handouts.prompts import rewrite_messages  # noqa: E402
+from handouts import pipeline  # noqa: E402
+from handouts.core.drafts import load_draft  # noqa: E402
+from handouts.drafting.drafting import candidate_params  # noqa: E402
+from handouts.drafting.models import Generation, LlamaCppModel, Model, bundled_model_path, params_from  # noqa: E402
+from handouts.drafting.prompts import rewrite_messages  # noqa: E402
+from handouts.publish import publish  # noqa: E402
+from handouts.signoff import signoff  # noqa: E402
 
 
 class Counting(Model):
@@ -167,9 +169,9 @@ def plain_section(args) -> None:
     import statistics
 
     from handouts import checks
-    from handouts.drafting import Drafter
-    from handouts.drafts import Origin, load_provenance
-    from handouts.models import Params
+    from handouts.drafting.drafting import Drafter
+    from handouts.core.drafts import Origin, load_provenance
+    from handouts.drafting.models import Params
 
     project, sheets = pipeline.load(REPO, args.sheets)
     per_sheet, origins, facts = [], {o.value: 0 for o in Origin}, 0
@@ -278,7 +280,7 @@ def model_section(args) -> None:
     raw_tps, raw_tokens = raw_tokens_per_second(real, sheets, params, settings.model.candidates)
 
     # approve everything so the rebuild publishes real pages (a throwaway reviewer key)
-    from handouts import reviewers
+    from handouts.signoff import reviewers
 
     key = reviewers.make_key(root / ".bench-key", "Bench Reviewer (throwaway)", passphrase="")
     reviewers.add(project, "Bench Reviewer, MD", Path(f"{key}.pub").read_text(encoding="utf-8"))

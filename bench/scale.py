@@ -63,7 +63,7 @@ def bench_signer(project):
 
     Also set as HANDOUTS_SIGNING_KEY for the `handouts` commands the bench runs.
     """
-    from handouts import reviewers
+    from handouts.signoff import reviewers
 
     key = Path(project.root) / ".bench-key"
     if not key.exists():
@@ -78,7 +78,7 @@ def make_clinic(n: int, root: Path | None = None, *, model=None) -> Path:
     """A clinic of `n` drafted, checked and approved handouts (no model call)."""
     from handouts import pipeline
     from handouts.service import Service
-    from handouts.signoff import State
+    from handouts.signoff.signoff import State
 
     root = make_skeleton(n, root)
     project, sheets = pipeline.load(root)
@@ -163,7 +163,7 @@ def _clean_release(root: Path) -> None:
 
 def _change_one(root: Path, hid: str) -> str:
     """A clinician edit of one fact of `hid` (its text back to the clinician's own words)."""
-    from handouts.config import load_project
+    from handouts.sources.config import load_project
     from handouts.pipeline import read_draft
 
     d = read_draft(load_project(root), hid)

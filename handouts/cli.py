@@ -16,12 +16,13 @@ from pathlib import Path
 
 import click
 
-from handouts import __version__, audit, pipeline, reviewers
+from handouts import __version__, pipeline
 from handouts.checks import format_report_table
-from handouts.config import load_project
+from handouts.core.exceptions import HandoutsError, SignoffError
 from handouts.evaluate import evaluate, format_evaluation
-from handouts.exceptions import HandoutsError, SignoffError
 from handouts.service import MEANING, Service, State, check_verdict, plain_message, state_label
+from handouts.signoff import audit, reviewers
+from handouts.sources.config import load_project
 from handouts.verify import verify_jsonl
 
 ROOT_OPTION = click.option(
@@ -85,7 +86,7 @@ def init(folder):
     Example:
         handouts init riverside-derm && cd riverside-derm && handouts build
     """
-    from handouts.scaffold import init_clinic  # deferred for start-up: it loads jinja2 and nh3 (handouts.render)
+    from handouts.scaffold import init_clinic  # deferred for start-up: it loads jinja2 and nh3 (handouts.publish.render)
 
     for name in init_clinic(folder):
         click.echo(f"created {folder / name}")

@@ -13,7 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from handouts import checks
-from handouts.drafts import Origin, save_draft, save_provenance
+from handouts.core.drafts import Origin, save_draft, save_provenance
 from handouts.pipeline import make_drafter
 
 

@@ -5,7 +5,7 @@ build():   load config -> load and validate every sheet -> verify the audit log
 Nothing is drafted or written until every sheet has validated.
 
 Work costs in proportion to what changed: validated sheets, parsed drafts, check
-verdicts and reports are kept in a persisted memo (handouts.memo) keyed by the
+verdicts and reports are kept in a persisted memo (handouts.core.memo) keyed by the
 bytes and code they come from, and a sheet whose draft is up to date is not
 drafted again.
 """
@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from handouts import audit, checks, labels, memo, releases, signoff
+from handouts import checks
 from handouts.checks.handout import Report
-from handouts.config import Project, load_project
-from handouts.drafts import (
+from handouts.core import memo
+from handouts.core.drafts import (
     Draft,
     DraftFact,
     DraftSection,
@@ -44,19 +44,22 @@ from handouts.drafts import (
     save_json,
     save_provenance,
 )
-from handouts.exceptions import ContextOverflow, InputError, ModelError, PublishError, SignoffError
-from handouts.models import Model, bundled_model_path, fits_context, load_model, params_from
-from handouts.prompts import rewrite_messages
-from handouts.reviewers import list_path
-from handouts.sheets import Sheet, load_sheets
-from handouts.yamlsafe import MAX_BYTES, read_limited
+from handouts.core.exceptions import ContextOverflow, InputError, ModelError, PublishError, SignoffError
+from handouts.core.yamlsafe import MAX_BYTES, read_limited
+from handouts.drafting.models import Model, bundled_model_path, fits_context, load_model, params_from
+from handouts.drafting.prompts import rewrite_messages
+from handouts.publish import releases
+from handouts.signoff import audit, labels, signoff
+from handouts.signoff.reviewers import list_path
+from handouts.sources.config import Project, load_project
+from handouts.sources.sheets import Sheet, load_sheets
 
 if TYPE_CHECKING:  # drafting is imported by the commands that use it
-    from handouts.drafting import Drafter, Stats
+    from handouts.drafting.drafting import Drafter, Stats
 
 
 def _stats() -> "Stats":
-    from handouts.drafting import Stats  # deferred for start-up: drafting loads the rewrite rules
+    from handouts.drafting.drafting import Stats  # deferred for start-up: drafting loads the rewrite rules
 
     return Stats()
 
@@ -120,7 +123,7 @@ def context_problems(project: Project, sheets: list[Sheet]) -> list[str]:
 
 
 def make_drafter(project: Project, model: Model | str | None = None, progress: bool = True) -> "Drafter":
-    from handouts.drafting import Drafter  # deferred for start-up: drafting loads the rewrite rules
+    from handouts.drafting.drafting import Drafter  # deferred for start-up: drafting loads the rewrite rules
 
     checks.use_memo(memo.for_project(project))
     settings = project.settings
@@ -347,7 +350,7 @@ def check_draft(project: Project, sheet: Sheet, draft: Draft, *, check_rewrite=N
     made it (it can never be approved) and a finding to acknowledge when a
     clinician wrote it (shown; the signer acknowledges it on the record).
 
-    Memoised (handouts.memo, kind "report") by the draft, the sheet, the target grade
+    Memoised (handouts.core.memo, kind "report") by the draft, the sheet, the target grade
     and the checks' code and data: a report is computed once per distinct input.
     A scripted `check_rewrite` (tests) bypasses the memo.
     """
@@ -491,7 +494,7 @@ def build(root: Path | str = ".", *, model: Model | str | None = None, progress:
 
 
 def _build(root: Path | str, model: Model | str | None, progress: bool) -> Result:
-    from handouts import publish as publishing  # deferred for start-up: publishing loads jinja2, nh3 and mkdocs
+    from handouts.publish import publish as publishing  # deferred for start-up: publishing loads jinja2, nh3 and mkdocs
 
     remove_stale_temp_files(load_project(root))
     fast = _unchanged_since_release(load_project(root), model)
@@ -610,7 +613,7 @@ def verify_audit(project: Project, *, full: bool = False) -> list[str]:
     """[] if the audit log and the sign-off records are intact; else every problem found.
 
     The first problem names the first bad line of the log. The log must extend
-    the one the live site was published from (handouts.releases.anchor_problem).
+    the one the live site was published from (handouts.publish.releases.anchor_problem).
     Sign-off records (signoffs/ID.json) must be copies of the records committed in
     the log. `full`: verify every signature again, not only those of lines this
     machine has not verified yet (`handouts audit verify`).
@@ -677,7 +680,7 @@ def rollback(root: Path | str = ".") -> Path:
 
 
 def _rollback(root: Path | str) -> Path:
-    from handouts import publish as publishing  # deferred for start-up: publishing loads jinja2, nh3 and mkdocs
+    from handouts.publish import publish as publishing  # deferred for start-up: publishing loads jinja2, nh3 and mkdocs
 
     project, sheets = load(root)
     problems = verify_audit(project)

@@ -45,7 +45,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from handouts import service
-from handouts.exceptions import HandoutsError, SignoffError
+from handouts.core.exceptions import HandoutsError, SignoffError
 from handouts.service import MEANING, Service, State
 
 LOCAL_HOST = "127.0.0.1"
@@ -102,7 +102,7 @@ _BULLET = "\u2022"
 
 
 def _tokens(text) -> list[str]:
-    """Words of a text; each "- item" line of a list (handouts.drafts.list_parts) starts with a bullet word."""
+    """Words of a text; each "- item" line of a list (handouts.core.drafts.list_parts) starts with a bullet word."""
     return re.sub(r"(?m)^\s*- (?=\S)", f"{_BULLET} ", str(text or "")).split()
 
 
@@ -573,7 +573,7 @@ def serve(project, host: str = LOCAL_HOST, port: int = 8765, service_: Service |
     """Run the review page until Ctrl-C. Only ever listens on 127.0.0.1.
 
     Approvals, change requests and edits made on the page are signed with `signer`
-    (handouts.reviewers.Signer: the reviewer's key file or agent key), or else with
+    (handouts.signoff.reviewers.Signer: the reviewer's key file or agent key), or else with
     the key ssh-agent holds for the name typed on the page.
     """
     if host != LOCAL_HOST:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from handouts.exceptions import HandoutsError
-from handouts.render import DEFAULTS
+from handouts.core.exceptions import HandoutsError
+from handouts.publish.render import DEFAULTS
 
 NEW = DEFAULTS / "new_clinic"
 

@@ -15,7 +15,7 @@ audit events whichever way a clinician takes it:
   text that fails its checks can never be approved, acknowledged or not.
 - `reject`, `retire`.
 
-State words are the same everywhere (`state_label`, from handouts.labels): no draft yet, awaiting
+State words are the same everywhere (`state_label`, from handouts.signoff.labels): no draft yet, awaiting
 review, changes requested, approved (not yet published), published, checks
 failed, review due, retired.
 """
@@ -27,10 +27,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from handouts import audit, pipeline, releases, signoff, textfields
+from handouts import pipeline
 from handouts.checks import check_rewrite
 from handouts.checks.handout import Finding, Report
-from handouts.drafts import (
+from handouts.core import textfields
+from handouts.core.drafts import (
     Draft,
     FactRecord,
     Origin,
@@ -42,12 +43,14 @@ from handouts.drafts import (
     save_draft,
     save_provenance,
 )
-from handouts.exceptions import HandoutsError, SignoffError
-from handouts.labels import (ACK, APPROVED, AWAITING, CHANGES, DUE, FAILED, NO_DRAFT, PUBLISHED, RETIRED, STATE_WORDS,
-                             check_verdict, fact_findings, finding_key, is_edited, origin_label, plain_message,
-                             state_label, to_acknowledge)
-from handouts.sheets import load_sheet, sha256_bytes
-from handouts.signoff import MEANING, HandoutStatus, State
+from handouts.core.exceptions import HandoutsError, SignoffError
+from handouts.publish import releases
+from handouts.signoff import audit, signoff
+from handouts.signoff.labels import (ACK, APPROVED, AWAITING, CHANGES, DUE, FAILED, NO_DRAFT, PUBLISHED, RETIRED, STATE_WORDS,
+                                     check_verdict, fact_findings, finding_key, is_edited, origin_label, plain_message,
+                                     state_label, to_acknowledge)
+from handouts.signoff.signoff import MEANING, HandoutStatus, State
+from handouts.sources.sheets import load_sheet, sha256_bytes
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -102,7 +105,7 @@ class EditResult:
 class Service:
     """Drafts, checks and sign-off for one project. Tests may override `report` and `check_rewrite`.
 
-    Every decision is signed with a listed reviewer's SSH key (handouts.reviewers):
+    Every decision is signed with a listed reviewer's SSH key (handouts.signoff.reviewers):
     `signer` (a key file or agent key chosen up front, e.g. by --key-file), or else
     the key ssh-agent holds for the reviewer named in the action.
     """
@@ -207,7 +210,7 @@ class Service:
         """A clinician's own text for one fact. Saved only when each finding is acknowledged.
 
         The edit is signed with the editor's key; the text may not carry control
-        characters, bidirectional overrides or look-alike letters (handouts.textfields).
+        characters, bidirectional overrides or look-alike letters (handouts.core.textfields).
         """
         signer = self.signer_for(editor)
         editor = signer.reviewer.printed

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from handouts.config import Project, Settings
-from handouts.sheets import Fact, Section, Sheet
+from handouts.sources.config import Project, Settings
+from handouts.sources.sheets import Fact, Section, Sheet
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent

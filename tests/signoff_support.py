@@ -16,9 +16,9 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from handouts.config import Project, Settings
 from handouts.checks.handout import Finding, Grade, Report
-from handouts.drafts import EDITED, Draft, DraftFact, DraftSection, Origin
+from handouts.core.drafts import EDITED, Draft, DraftFact, DraftSection, Origin
+from handouts.sources.config import Project, Settings
 
 SHEET = "5" * 64
 PROVENANCE = {"model": {"sha256": "a" * 64, "name": "SmolLM2-135M-Instruct"},
@@ -54,7 +54,7 @@ def public_key(rid: str) -> str:
 
 
 def write_reviewers(root: Path, names=tuple(REVIEWERS)) -> None:
-    from handouts import reviewers
+    from handouts.signoff import reviewers
 
     listed = []
     for printed in names:
@@ -67,7 +67,7 @@ def write_reviewers(root: Path, names=tuple(REVIEWERS)) -> None:
 
 def signer(printed: str = "Dana Reyes, MD, FAAD", root: Path | None = None):
     """A key-file signer for a test reviewer (or for `outsider`, whose key is on no list)."""
-    from handouts import reviewers
+    from handouts.signoff import reviewers
 
     rid = REVIEWERS.get(printed, "outsider")
     name, _, credentials = printed.partition(",")
@@ -106,7 +106,7 @@ def install_kill_points() -> None:
     """
     import time
 
-    from handouts import audit, signoff
+    from handouts.signoff import audit, signoff
 
     crash, pause = os.environ.get("TEST_CRASH_AT"), os.environ.get("TEST_PAUSE_AT")
     if not (crash or pause):
@@ -200,7 +200,7 @@ def real_clinic(tmp_path, ids=("acne",)):
     import shutil
     from pathlib import Path
 
-    from handouts.config import load_project
+    from handouts.sources.config import load_project
 
     repo = Path(__file__).parent.parent
     root = tmp_path / "clinic"

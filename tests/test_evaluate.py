@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from handouts import pipeline
+from handouts.drafting.models import ScriptedModel
 from handouts.evaluate import evaluate, format_evaluation
-from handouts.models import ScriptedModel
 
 
 def test_evaluation_reports_rates_grades_and_leaves_drafts_alone(tiny, tmp_path):

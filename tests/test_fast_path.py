@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from handouts import audit, pipeline, publish, signoff
-from handouts.models import ScriptedModel
+from handouts import pipeline
+from handouts.drafting.models import ScriptedModel
+from handouts.publish import publish
+from handouts.signoff import audit, signoff
 
 
 def echo_model():

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from handouts import pipeline, signoff
-from handouts.drafts import draft_path, load_draft, save_draft
-from handouts.exceptions import InputError, ModelTimeout
-from handouts.models import ScriptedModel
+from handouts import pipeline
+from handouts.core.drafts import draft_path, load_draft, save_draft
+from handouts.core.exceptions import InputError, ModelTimeout
+from handouts.drafting.models import ScriptedModel
+from handouts.signoff import signoff
 from tests.conftest import FIXTURES
 from handouts.pipeline import verify_audit
 
@@ -117,7 +118,7 @@ def test_interrupted_redraft_with_a_new_model_is_not_mistaken_for_an_edit(tiny):
 
     assert isinstance(build(tiny, ScriptedModel(respond=respond, id="bigger-model")).error, ModelTimeout)
     build(tiny, ScriptedModel(respond=lambda text, p: text, id="bigger-model"))
-    from handouts import audit
+    from handouts.signoff import audit
     project, _ = pipeline.load(tiny)
     assert "edit" not in [e["event"] for e in audit.events(project)]
     assert all(f.origin.value != "clinician edit" for f in load_draft(project.drafts, "hives").facts())
@@ -140,7 +141,7 @@ def test_hand_edit_of_a_draft_is_rechecked_and_voids_approval(tiny):
     assert load_draft(project.drafts, "hives").section("treatment").facts[0].origin.value == "clinician edit"
     acks = [f for f in result.reports["hives"].findings if f.severity == "acknowledge"]
     assert acks and acks[0].fact == "treatment.1" and "20 mg" in acks[0].message
-    events = [e["event"] for e in __import__("handouts.audit", fromlist=["x"]).events(project)]
+    events = [e["event"] for e in __import__("handouts.signoff.audit", fromlist=["x"]).events(project)]
     assert events.count("edit") == 1
 
 
@@ -150,7 +151,7 @@ def test_tampered_audit_log_refuses_to_publish(tiny):
     lines = log.read_text().splitlines()
     lines[0] = lines[0].replace("hives", "hivez")
     log.write_text("\n".join(lines) + "\n")
-    from handouts.exceptions import SignoffError
+    from handouts.core.exceptions import SignoffError
     with pytest.raises(SignoffError, match="audit log failed verification"):
         build(tiny)
 
@@ -204,7 +205,7 @@ def test_model_failure_still_publishes_what_is_approved(tiny):
 
 
 def test_rollback_refuses_a_release_with_a_handout_no_longer_approved(tiny):
-    from handouts.exceptions import PublishError
+    from handouts.core.exceptions import PublishError
 
     build(tiny)
     project = approve_now(tiny)
@@ -228,7 +229,7 @@ def test_rollback_restores_an_approved_release_and_status_shows_what_is_live(tin
 
 
 def test_rollback_refuses_a_release_superseded_by_a_newer_approval(tiny):
-    from handouts.exceptions import PublishError
+    from handouts.core.exceptions import PublishError
 
     build(tiny)
     project = approve_now(tiny)  # v1
@@ -258,7 +259,7 @@ def test_a_partial_previous_release_is_refused_by_rollback_with_exit_6(tiny):
     prev = tiny / "site.prev"
     victim = sorted(p for p in prev.rglob("*") if p.is_file())[0]
     victim.unlink()
-    from handouts.exceptions import PublishError
+    from handouts.core.exceptions import PublishError
 
     with pytest.raises(PublishError, match="site.prev/ is not a complete release") as exc:
         pipeline.rollback(tiny)
@@ -291,7 +292,7 @@ def test_a_hand_edit_logged_by_check_survives_the_next_build(tiny):
     build(tiny)
     assert load_draft(project.drafts, "hives").section("self_care").facts[0].text == \
         "Avoid tight clothing and hot showers."
-    from handouts import audit
+    from handouts.signoff import audit
     assert [e["event"] for e in audit.events(project)].count("edit") == 1
 
 
@@ -299,9 +300,9 @@ def test_attack_a_cut_log_cannot_bring_back_a_retired_handout(tiny):
     """Retire, publish, then drop the log's last lines and the sign-off file: build and audit verify refuse."""
     from click.testing import CliRunner
 
-    from handouts import audit
+    from handouts.signoff import audit
     from handouts.cli import cli
-    from handouts.exceptions import SignoffError
+    from handouts.core.exceptions import SignoffError
 
     build(tiny)
     project = approve_now(tiny)
@@ -331,8 +332,8 @@ def test_attack_a_cut_log_cannot_bring_back_a_retired_handout(tiny):
 def test_attack_a_forged_approval_is_not_published(tiny):
     import json
 
-    from handouts import audit
-    from handouts.exceptions import SignoffError
+    from handouts.signoff import audit
+    from handouts.core.exceptions import SignoffError
 
     build(tiny)
     project, sheets = pipeline.load(tiny)
@@ -363,6 +364,6 @@ def test_removing_a_reviewer_withdraws_their_approvals_at_the_next_build(tiny):
     assert build(tiny).published == ["hives"]
     assert build(tiny).published == ["hives"]  # the no-change fast path
     write_reviewers(tiny, ["Sam Okafor, MD"])  # Dana Reyes is taken off the list
-    from handouts.exceptions import SignoffError
+    from handouts.core.exceptions import SignoffError
     with pytest.raises(SignoffError, match="signed as 'dana-reyes', who is not on the reviewer list"):
         build(tiny)

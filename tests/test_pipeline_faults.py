@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from handouts import audit, pipeline
-from handouts.drafts import load_draft, save_draft
-from handouts.models import ScriptedModel
+from handouts import pipeline
+from handouts.core.drafts import load_draft, save_draft
+from handouts.drafting.models import ScriptedModel
+from handouts.signoff import audit
 from tests.conftest import FIXTURES, REPO
 from handouts.pipeline import verify_audit
 
@@ -47,7 +48,7 @@ import sys, time
 sys.path.insert(0, {repo!r})
 from pathlib import Path
 from handouts import pipeline
-from handouts.models import ScriptedModel
+from handouts.drafting.models import ScriptedModel
 
 marker = Path({marker!r})
 def respond(text, params):
@@ -145,8 +146,9 @@ def test_a_review_page_edit_saved_while_the_sheet_is_drafted_is_kept(tiny):
 KILL_DRAFTING = """
 import os, sys
 sys.path.insert(0, {repo!r})
-from handouts import pipeline, signoff
-from handouts.models import ScriptedModel
+from handouts import pipeline
+from handouts.drafting.models import ScriptedModel
+from handouts.signoff import signoff
 
 point = {point!r}
 
@@ -207,8 +209,9 @@ def test_a_kill_while_a_draft_is_written_logs_its_create_event_exactly_once(tiny
 KILL_EDIT = """
 import os, sys
 sys.path.insert(0, {repo!r})
-from handouts import pipeline, service, signoff
+from handouts import pipeline, service
 from handouts.service import Service
+from handouts.signoff import signoff
 
 point = {point!r}
 project, _ = pipeline.load({root!r})

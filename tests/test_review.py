@@ -16,14 +16,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from handouts import audit, review, service, signoff
+from handouts import review, service
 from handouts.checks import Verdict
 from handouts.checks.findings import Finding, Kind
-from handouts.drafts import load_draft, save_draft, save_json, provenance_path
-from handouts.exceptions import HandoutsError
-from handouts.signoff import State
 from handouts.cli import cli
+from handouts.core.drafts import load_draft, save_draft, save_json, provenance_path
+from handouts.core.exceptions import HandoutsError
 from handouts.service import Service
+from handouts.signoff import audit, signoff
+from handouts.signoff.signoff import State
 from tests.signoff_support import PROVENANCE, REVIEWER, T0, make_draft, project, real_clinic, report_for, signer
 from tests.test_service import _make_machine_text_fail
 from tests.test_service import hand_edit as _hand_edit

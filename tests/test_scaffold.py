@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from handouts.config import Settings, load_settings
-from handouts.exceptions import HandoutsError
+from handouts.core.exceptions import HandoutsError
 from handouts.scaffold import init_clinic
-from handouts.sheets import load_sheets
+from handouts.sources.config import Settings, load_settings
+from handouts.sources.sheets import load_sheets
 from tests.conftest import REPO
 
 

@@ -10,11 +10,12 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from handouts import audit, service
+from handouts import service
 from handouts.cli import cli
-from handouts.drafts import draft_path, load_draft, load_provenance, save_draft, save_provenance
-from handouts.exceptions import SignoffError
+from handouts.core.drafts import draft_path, load_draft, load_provenance, save_draft, save_provenance
+from handouts.core.exceptions import SignoffError
 from handouts.service import Service
+from handouts.signoff import audit
 from tests.signoff_support import REVIEWER, real_clinic
 from handouts.pipeline import verify_audit
 
@@ -207,7 +208,7 @@ def test_a_hand_edit_shows_as_a_clinician_edit_and_is_logged_once_before_an_acti
     ("RETIRED", "retired by ...", "", False, False, "retired"),
 ])
 def test_state_words(state, reason, flag, approved, published, word):
-    from handouts.signoff import Approval, HandoutStatus, State
+    from handouts.signoff.signoff import Approval, HandoutStatus, State
 
     approval = Approval("acne", "Dana Reyes", "MD", "2024-12-01T09:00:00Z", "c" * 64, "s" * 64) if approved else None
     st = HandoutStatus("acne", State[state], reason, approval, review_flag=flag)

@@ -14,6 +14,9 @@ Pure functions, one concern per module:
 
 `check_rewrite` runs them all and returns a `Verdict` of typed `Finding`s (see
 `findings`), each explained for the clinician; `Verdict.reasons` is their messages.
+
+May import: handouts.core, handouts.sources (the lexicon). Not drafting, sign-off or publish:
+drafting uses the checks to judge its candidates.
 """
 
 from __future__ import annotations
@@ -22,12 +25,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping
 
-from handouts.drafts import as_prose, split_sentences
 from handouts.checks.findings import Finding, Kind
 from handouts.checks.handout import Report, format_report_table, handout_report
 from handouts.checks.readability import Readability, readability
-from handouts.lexicon import brackets_from_definitions, repair
-from handouts.memo import key as memo_key
+from handouts.core.drafts import as_prose, split_sentences
+from handouts.core.memo import key as memo_key
+from handouts.sources.lexicon import brackets_from_definitions, repair
 
 __all__ = ["Verdict", "Finding", "Kind", "check_rewrite", "repair", "Readability", "readability",
            "handout_report", "format_report_table"]
@@ -58,11 +61,11 @@ class Verdict:
                    tuple(Finding.from_dict(f) if isinstance(f, dict) else str(f) for f in data["findings"]))
 
 
-_persisted = None  # a handouts.memo.Memo, installed by use_memo(): verdicts kept across runs
+_persisted = None  # a handouts.core.memo.Memo, installed by use_memo(): verdicts kept across runs
 
 
 def use_memo(memo) -> None:
-    """Keep verdicts in a persisted memo too (handouts.memo), keyed by the inputs and the
+    """Keep verdicts in a persisted memo too (handouts.core.memo), keyed by the inputs and the
     checks version: a cached candidate is judged once, not at every rebuild. None: off."""
     global _persisted
     _persisted = memo

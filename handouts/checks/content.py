@@ -24,7 +24,7 @@ from handouts.checks import drugs as drug_check
 from handouts.checks import markers
 from handouts.checks import paraphrase, quantities
 from handouts.checks.findings import Finding, Kind, messages, quote, times
-from handouts.lexicon import is_english, normalize, stem, stems, term_stems, tokens, wordlist
+from handouts.sources.lexicon import is_english, normalize, stem, stems, term_stems, tokens, wordlist
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from handouts.checks.findings import Finding, Kind, messages
-from handouts.lexicon import drugs, normalize, stem, tokens, wordlist
+from handouts.sources.lexicon import drugs, normalize, stem, tokens, wordlist
 
 _STRENGTH = re.compile(r"^[\s,(]*(\d+(?:\.\d+)?\s*(?:%|percent|mg|mcg|g(?![a-z])))")
 _DRUG_SUFFIX = re.compile(

@@ -22,7 +22,7 @@ import re
 from functools import lru_cache
 
 from handouts.checks.findings import Finding, Kind
-from handouts.lexicon import normalize, starts_with_vowel_sound
+from handouts.sources.lexicon import normalize, starts_with_vowel_sound
 
 _SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]*[A-Z0-9])")
 _WORD = re.compile(r"[A-Za-z]+(?:['\u2019][a-z]+)?|\d+(?:[.,]\d+)*%?")

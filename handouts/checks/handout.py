@@ -23,12 +23,12 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from handouts.drafts import split_sentences
 from handouts.checks.readability import readability, strip_markdown
-from handouts.lexicon import plain_terms, stems, tokens
+from handouts.core.drafts import split_sentences
+from handouts.sources.lexicon import plain_terms, stems, tokens
 
 if TYPE_CHECKING:  # pragma: no cover
-    from handouts.drafts import Draft
+    from handouts.core.drafts import Draft
 
 LONG_SENTENCE_WORDS = 20
 MAX_LONG_SHARE = 0.2
@@ -69,7 +69,7 @@ _DARK_NOTE = re.compile(
 
 
 def _sentences(text: str) -> list[str]:
-    """Sentences of a point; each item of a list (handouts.drafts.list_parts) counts as one."""
+    """Sentences of a point; each item of a list (handouts.core.drafts.list_parts) counts as one."""
     return [s for line in strip_markdown(text).splitlines() for s in split_sentences(line) if s.strip()]
 
 

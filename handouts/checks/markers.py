@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from handouts.checks.findings import Finding, Kind, messages, quote, times
 from handouts.checks.paraphrase import is_unequal
-from handouts.lexicon import normalize, plain_terms, stems, tokens
+from handouts.sources.lexicon import normalize, plain_terms, stems, tokens
 
 LIMITS: dict[str, tuple[str, ...]] = {
     "upper limit": (r"no more than", r"not more than", r"up to", r"at most", r"maximum",

@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from handouts.lexicon import normalize, stems
+from handouts.sources.lexicon import normalize, stems
 
 
 def _lines(name: str) -> list[list[str]]:

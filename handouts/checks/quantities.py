@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from handouts.checks.findings import Finding, Kind, messages, quote
-from handouts.lexicon import normalize
+from handouts.sources.lexicon import normalize
 
 _NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,

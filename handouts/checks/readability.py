@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from handouts.lexicon import syllable_table
+from handouts.sources.lexicon import syllable_table
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ a rewrite that says "and" instead would mean that all of them are needed.
 from __future__ import annotations
 
 from handouts.checks.findings import Finding, Kind, messages
-from handouts.lexicon import tokens
+from handouts.sources.lexicon import tokens
 
 SECTION = "when_to_get_help"
 

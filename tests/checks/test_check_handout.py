@@ -6,7 +6,7 @@ import json
 
 from handouts.checks import format_report_table, handout_report
 from handouts.checks.handout import Report
-from handouts.drafts import Draft, DraftFact, DraftSection, Origin
+from handouts.core.drafts import Draft, DraftFact, DraftSection, Origin
 
 
 def make_draft(**texts) -> Draft:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from handouts.checks import readability
-from handouts.drafts import load_draft
+from handouts.core.drafts import load_draft
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = [

@@ -8,8 +8,8 @@ import pytest
 
 from handouts.checks import check_rewrite, english, repair
 from handouts.checks.paraphrase import unequal
-from handouts.lexicon import stems
-from handouts.sheets import load_sheets
+from handouts.sources.lexicon import stems
+from handouts.sources.sheets import load_sheets
 
 SOURCES = Path(__file__).parent.parent.parent / "sources"
 SHEETS = load_sheets(SOURCES) if SOURCES.is_dir() else []

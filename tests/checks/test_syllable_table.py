@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from handouts import lexicon
 from handouts.checks.readability import syllables
+from handouts.sources import lexicon
 
 REPO = Path(__file__).resolve().parents[2]
 

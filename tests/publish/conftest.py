@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from sample import clinic_project, item, make_draft  # noqa: E402
 
-from handouts.publish import publish  # noqa: E402
+from handouts.publish.publish import publish  # noqa: E402
 
 
 @pytest.fixture(scope="module")

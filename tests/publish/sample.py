@@ -6,10 +6,10 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from handouts.config import Clinic, Project, Settings, Site
-from handouts.drafts import Draft, DraftFact, DraftSection, Origin
-from handouts.publish import PublishItem
-from handouts.signoff import Approval, HandoutStatus, State
+from handouts.core.drafts import Draft, DraftFact, DraftSection, Origin
+from handouts.publish.publish import PublishItem
+from handouts.signoff.signoff import Approval, HandoutStatus, State
+from handouts.sources.config import Clinic, Project, Settings, Site
 
 REPO = Path(__file__).resolve().parents[2]
 REVIEWER, CREDENTIALS = "Dana Reyes", "MD, FAAD"

@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from sample import REPO, clinic_project, fact, item  # noqa: E402
 
-from handouts.drafts import Draft, DraftSection  # noqa: E402
-from handouts.publish import publish  # noqa: E402
+from handouts.core.drafts import Draft, DraftSection  # noqa: E402
+from handouts.publish.publish import publish  # noqa: E402
 
 SECTIONS = {
     ("about", "What is acne?"): [
@@ -84,7 +84,7 @@ def main() -> None:
     page_png, pdf_png = (("acne-draft-page.png", "acne-draft-pdf-page1") if real
                          else ("handout-page.png", "handout-pdf-page1"))
     if real:
-        from handouts.drafts import load_draft
+        from handouts.core.drafts import load_draft
         draft = load_draft(REPO / "drafts", "acne")
     else:
         draft = sample_draft()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sample import clinic_project, item, make_draft
 
-from handouts.publish import publish
+from handouts.publish.publish import publish
 
 pytestmark = pytest.mark.browser
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from sample import REPO, clinic_project, item, make_draft
 
-from handouts.exceptions import PublishError
-from handouts.publish import exchange, publish, rollback
+from handouts.core.exceptions import PublishError
+from handouts.publish.publish import exchange, publish, rollback
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -112,7 +112,7 @@ import sys
 sys.path.insert(0, {tests!r})
 from pathlib import Path
 from sample import clinic_project, item, make_draft
-from handouts.publish import publish
+from handouts.publish.publish import publish
 project = clinic_project(Path({root!r}))
 publish(project, [item(), item(make_draft("eczema", "Eczema"))])
 """
@@ -157,7 +157,7 @@ def test_exchange_swaps_two_folders(tmp_path):
     assert (a / "x").read_text() == "B" and (b / "x").read_text() == "A"
 
 
-# -- release manifests (handouts.releases) --------------------------------------------
+# -- release manifests (handouts.publish.releases) --------------------------------------------
 
 
 def test_a_no_change_publish_does_not_rotate_the_previous_release(live):
@@ -211,7 +211,7 @@ import os, shutil, sys
 sys.path.insert(0, {tests!r})
 from pathlib import Path
 from sample import clinic_project, item, make_draft
-from handouts import publish as publishing
+from handouts.publish import publish as publishing
 
 real_rmtree = shutil.rmtree
 
@@ -247,7 +247,8 @@ def test_a_kill_while_an_old_release_is_deleted_leaves_no_partial_rollback_targe
 
 
 def test_the_manifest_lists_every_file_the_approved_contents_and_the_audit_head(live):
-    from handouts import audit, releases
+    from handouts.publish import releases
+    from handouts.signoff import audit
 
     project, first = live
     audit.append(project, {"event": "create", "id": "acne", "content_sha256": "x"})

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from sample import REPO, clinic_project, item, make_draft
 
-from handouts.publish import publish
+from handouts.publish.publish import publish
 
 SUB = "/patient-info/"
 

@@ -10,8 +10,8 @@ import sys
 import pytest
 from sample import clinic_project, item
 
-from handouts.exceptions import PublishError
-from handouts.publish import publish, svg_problems
+from handouts.core.exceptions import PublishError
+from handouts.publish.publish import publish, svg_problems
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 4 4">{}</svg>'
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sample import clinic_project, item, make_draft
 
-from handouts.publish import publish
+from handouts.publish.publish import publish
 
 KNOWN_THEME_ERRORS = [
     # (message prefix, source extract that must be one of the theme's checkbox toggles)

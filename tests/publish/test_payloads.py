@@ -8,10 +8,10 @@ import re
 import pytest
 from sample import clinic_project, item, make_draft
 
-from handouts.config import Clinic
-from handouts.drafts import DraftFact, DraftSection
-from handouts.publish import publish
-from handouts.sitescan import scan_html, scan_site, url_scheme
+from handouts.core.drafts import DraftFact, DraftSection
+from handouts.publish.publish import publish
+from handouts.publish.sitescan import scan_html, scan_site, url_scheme
+from handouts.sources.config import Clinic
 
 PAYLOADS = [
     "<script>alert('xss')</script>",
@@ -156,7 +156,7 @@ def test_url_scheme_sees_what_a_browser_sees():
 
 
 def test_a_hostile_logo_stops_the_publish(tmp_path):
-    from handouts.exceptions import PublishError
+    from handouts.core.exceptions import PublishError
 
     project = clinic_project(tmp_path / "c")
     (project.site_config / "logo.svg").write_text(
@@ -174,8 +174,8 @@ def test_a_hostile_logo_stops_the_publish(tmp_path):
 def test_site_url_must_be_http(tmp_path, url):
     import json
 
-    from handouts.config import Site, load_settings
-    from handouts.exceptions import InputError
+    from handouts.sources.config import Site, load_settings
+    from handouts.core.exceptions import InputError
 
     message = f"site.url: expected an http(s) URL such as https://clinic.example.org/handouts/, got {url!r}"
     project = clinic_project(tmp_path / "c")

@@ -6,8 +6,8 @@ import pytest
 from pypdf import PdfReader
 from sample import clinic_project, item, make_draft
 
-from handouts.pdf import page_url, qr_svg
-from handouts.publish import publish
+from handouts.publish.pdf import page_url, qr_svg
+from handouts.publish.publish import publish
 
 POINTS = {"Letter": (612.0, 792.0), "A4": (595.28, 841.89)}
 

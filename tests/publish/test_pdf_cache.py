@@ -6,9 +6,9 @@ import pytest
 from pypdf import PdfReader
 from sample import clinic_project, item, make_draft
 
-from handouts import pdf as pdfs
-from handouts import publish as publishing
-from handouts.exceptions import PublishError
+from handouts.core.exceptions import PublishError
+from handouts.publish import pdf as pdfs
+from handouts.publish import publish as publishing
 
 
 def _items(n: int):
@@ -52,7 +52,7 @@ def test_the_cache_key_does_not_import_weasyprint():
     import subprocess
     import sys
 
-    code = ("import sys; from handouts.pdf import PdfJob; "
+    code = ("import sys; from handouts.publish.pdf import PdfJob; "
             "PdfJob('x', '<p>x</p>', '', '', None).key(); print('weasyprint' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
