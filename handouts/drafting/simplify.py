@@ -18,6 +18,8 @@ word-class dictionary (no parser model, nothing downloaded).
   "X is the first treatment. It is used for up to 3 months."
 - `copular-participle`: "Eczema is a skin disease caused by X." -> "Eczema is a skin
   disease. It is caused by X."
+- `verb-list`: "Rosacea is common, cannot be cured and does not spread." -> "Rosacea is
+  common. It cannot be cured. It does not spread." (each verb phrase keeps its own "not").
 - `shared-subject`: "Acne affects many teens and often persists into adulthood." ->
   "Acne affects many teens. It often persists into adulthood."
 - `including-list`: "... triggers, including stress and heat." -> "... triggers.
@@ -70,7 +72,7 @@ from handouts.checks.english import verb_form
 from handouts.core.drafts import as_bullets, list_parts, split_sentences
 from handouts.sources.lexicon import definition, drugs, wordlist
 
-_AUX = frozenset("is are was were be been am can could may might must should will would shall "
+_AUX = frozenset("is are was were be been am can cannot could may might must should will would shall "
                  "do does did has have had need needs".split())
 _SUBJECT_START = frozenset("it they this these those you we he she there most many some each every all "
                            "no your its their the a an".split())
@@ -490,7 +492,7 @@ def _subject(s: str) -> tuple[str, str] | None:
     words = s.split()
     if _imperative([w.lower() for w in _words(s)]):
         return None  # an instruction has no subject to repeat
-    for i, w in enumerate(words[:8]):
+    for i, w in enumerate(words[:10]):
         bare = re.sub(r"[^A-Za-z'-]", "", w).lower()
         after_strength = i and re.search(r"\d", words[i - 1]) and bare.endswith("s") and _can_be_verb(bare)
         if i and (after_strength or has_finite_verb(" ".join(re.sub(r"[^A-Za-z' -]", "", x) for x in words[:i + 1]))) \
@@ -530,7 +532,7 @@ def _shared_subject(s: str) -> str | None:
     if not found:
         return None
     subject, rest = found
-    if len(_words(re.sub(r"\([^)]*\)", "", subject))) > 4 or subject.lower().split()[0] in (
+    if len(_words(re.sub(r"\([^)]*\)", "", subject))) > 6 or subject.lower().split()[0] in (
             "if", "when", "to", "for", "on", "in"):
         return None
     for m in _SHARED.finditer(rest):
@@ -546,6 +548,41 @@ def _shared_subject(s: str) -> str | None:
         lead = f"{_pronoun_for(subject, verb)} {m.group(1) or ''}".rstrip()
         return f"{_end(subject + ' ' + left)} {_end(lead + ' ' + right)}"
     return None
+
+
+def _verb_list(s: str) -> str | None:
+    """`verb-list`: "Rosacea is common, cannot be cured and does not spread." -> "Rosacea is
+    common. It cannot be cured. It does not spread." Three or more verb phrases of one short
+    subject, each starting with its own verb (so each keeps its own "not")."""
+    if ";" in s or ":" in s:
+        return None
+    found = _subject(s)
+    if not found:
+        return None
+    subject, rest = found
+    if len(_words(re.sub(r"\([^)]*\)", "", subject))) > 6 or subject.lower().split()[0] in (
+            "if", "when", "to", "for", "on", "in"):
+        return None
+    chunks = _chunks(rest.rstrip().rstrip("."))
+    if len(chunks) < 2:
+        return None
+    tail = chunks[-1]
+    joins = [m for m in re.finditer(r"(?:^|\s)and\s+([a-z]+)\b", tail)
+             if m.group(1) in _AUX or (_is_verb_only(m.group(1)) and not m.group(1).endswith(("ed", "ing")))]
+    if len(joins) != 1:
+        return None
+    m = joins[0]
+    parts = chunks[:-1] + [tail[:m.start()].strip(), tail[m.start():].strip()[4:]]
+    for p in parts:
+        w = [x.lower() for x in _words(p)]
+        if len(w) < 2 or not (w[0] in _AUX or (_is_verb_only(w[0]) and not w[0].endswith(("ed", "ing")))
+                              or (w[0] in _ADVERBS and len(w) > 2 and (w[1] in _AUX or _can_be_verb(w[1])))):
+            return None
+    out = [_end(f"{subject} {parts[0]}")]
+    for p in parts[1:]:
+        verb = next(x for x in (x.lower() for x in _words(p)) if x not in _ADVERBS)
+        out.append(_end(f"{_pronoun_for(subject, verb)} {p}"))
+    return " ".join(out)
 
 
 _PARTICIPLES = "used|taken|applied|given|approved|prescribed|seen|found|sold|bought|made|caused|started|stopped"
@@ -584,7 +621,7 @@ def _trailing_participle(s: str) -> str | None:
     if not found or not has_finite_verb(head):
         return None
     subject = found[0]
-    if len(_words(subject)) > 6 or subject.lower().split()[0] in ("if", "when", "to", "for", "on", "in", "during"):
+    if len(_words(subject)) > 8 or subject.lower().split()[0] in ("if", "when", "to", "for", "on", "in", "during"):
         return None
     be = "are" if _plural(subject) else "is"
     return f"{_end(head)} {_end(_pronoun_for(subject) + ' ' + be + ' ' + m.group(1))}"
@@ -904,6 +941,7 @@ RULES: tuple[Rule, ...] = (
     Rule("appositive", _appositive),
     Rule("trailing-participle", _trailing_participle),
     Rule("copular-participle", _copular_by),
+    Rule("verb-list", _verb_list),
     Rule("shared-subject", _shared_subject),
     Rule("including-list", _including),
     Rule("such-as-examples", _such_as),

@@ -398,10 +398,10 @@ def definition(found: str, plain: str) -> str:
     word = found if found.isupper() or found[1:] != found[1:].lower() else found.lower()
     plural = re.search(r"[a-z]s$", found) and not re.search(r"(?:ss|us|is)$", found)
     first = plain.split()[0].lower() if plain.split() else ""
-    if plural:
-        subject, verb = word, "are"
-    elif t is not None and t.category == "condition":  # a name: "Cellulitis is ..."
+    if t is not None and t.category == "condition":  # a name: "Cellulitis is ...", "Acne fulminans is ..."
         subject, verb = word, "is"
+    elif plural:
+        subject, verb = word, "are"
     elif first in ("a", "an"):
         subject, verb = f"{indefinite_article(word)} {word}", "is"
     elif first == "the":

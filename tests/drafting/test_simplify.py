@@ -12,6 +12,10 @@ from handouts.drafting.simplify import RULES, apply_rule, has_finite_verb, restr
 RULE = {r.name: r for r in RULES}
 
 FIRES = [
+    ("verb-list", "Rosacea is common, cannot be cured and does not spread to others.",
+     "Rosacea is common. It cannot be cured. It does not spread to others."),
+    ("verb-list", "Hives appear quickly, fade within a day and can come back.",
+     "Hives appear quickly. They fade within a day. They can come back."),
     ("named-in-own-sentence", "Long use of strong steroid creams can thin the skin and leave stretch marks (striae).",
      "Long use of strong steroid creams can thin the skin and leave stretch marks. This is called striae."),
     ("named-in-own-sentence", "Warts on the soles can grow inward and hurt when walking (plantar warts).",
@@ -71,6 +75,9 @@ FIRES = [
 ]
 
 SILENT = [
+    ("verb-list", "Psoriasis affects the scalp, elbows and knees."),  # one verb, a list of places
+    ("verb-list", "Wash the scalp, rinse it and dry it."),  # an instruction has no subject
+    ("verb-list", "Warts are common, harmless and often gone in 2 years."),  # not verb phrases
     ("named-in-own-sentence", "Use tacrolimus 0.1% ointment twice a day (age 16 and older)."),  # a limit, not a name
     ("named-in-own-sentence", "Psoriasis often affects the scalp (a common first sign)."),  # an explanation
     ("named-in-own-sentence", "Hives can appear on the face (angioedema) and swell the lips."),  # not at the end

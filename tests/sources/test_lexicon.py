@@ -258,3 +258,15 @@ def test_a_name_being_taught_is_never_swapped():
     assert lexicon_repair("The skin thickens. This is called lichenification.").text == \
         "The skin thickens. This is called lichenification."
     assert lexicon_repair("Lichenification is common.").text != "Lichenification is common."
+
+
+@pytest.mark.parametrize("source,expected", [
+    ("Fever with sudden painful acne may be acne fulminans.",
+     "Fever with sudden painful acne may be acne fulminans (a rare, sudden and severe form of acne)."),
+    ("Sit up after the pill to avoid esophageal irritation.", "Sit up after the pill to avoid irritation of the food pipe."),
+    ("Spironolactone is an off-label choice.",
+     "Spironolactone is an off-label (used in a way the drug was not first approved for) choice."),
+    ("JAK inhibitors need blood tests.", "JAK inhibitors (medicines that block part of the immune system) need blood tests."),
+])
+def test_terms_the_review_found_unexplained_are_explained(source, expected):
+    assert lexicon_repair(source).text == expected
