@@ -33,6 +33,12 @@ word-class dictionary (no parser model, nothing downloaded).
 - `so-that-clause`: "A so that b." -> "A. This is so that b."
 - `purpose-clause`: "Stay upright for 30 minutes to prevent heartburn." -> "Stay upright
   for 30 minutes. This is to prevent heartburn." (never after "do not", "never" or in a condition).
+- `purpose-last`: "To prevent flares, apply the cream twice a week." -> "Apply the cream
+  twice a week. This is to prevent flares."
+- `gapped-instruction`: "Use a mild cream on the face, and a stronger one on the body." ->
+  "Use a mild cream on the face. Use a stronger one on the body."
+- `time-in-own-sentence`: "Use it until the rash clears, usually 1 to 2 weeks." -> "Use it
+  until the rash clears. This usually takes 1 to 2 weeks."
 - `instruction-list`: "Keep nails short, wear cotton and avoid wool." -> "Keep nails short.
   Wear cotton. Avoid wool." (each part an instruction; not when a condition or purpose may
   cover every part, nor when a later part says "it").
@@ -469,6 +475,63 @@ def _named(s: str) -> str | None:
     if len(_words(head)) < 4 or not has_finite_verb(head) or head.rstrip()[-1:] in ",;:":
         return None
     return f"{_end(head)} This is called {name}."
+
+
+_GAPPED = re.compile(r"^(?P<left>[^;]+?),\s+and\s+(?P<right>(?:a|an|the|your|some)\s[^,;]+?)\.?$")
+
+
+def _gapped(s: str) -> str | None:
+    """`gapped-instruction`: "Use a mild cream on the face, and a stronger one on the body." ->
+    "Use a mild cream on the face. Use a stronger one on the body." (the instruction's verb,
+    left out of the second half, is said again; nothing else is added)."""
+    m = _GAPPED.match(s)
+    if not m:
+        return None
+    left, right = m.group("left"), m.group("right")
+    lw, rw = [w.lower() for w in _words(left)], [w.lower() for w in _words(right)]
+    if not _imperative(lw) or len(lw) < 4 or len(rw) < 3 or _CONDITIONS.search(s) or \
+            _NEGATED_INSTRUCTION.match(s) or "," in left:
+        return None
+    if set(rw) & (_AUX | _CLAUSE_SUBJECTS) or _clear_verb(right) or has_finite_verb(right) or not re.search(
+            rf"\b(?:{'|'.join(_PREPOSITIONS)})\b", right):
+        return None  # the second half must be an object and where it goes, with no verb of its own
+    verb = _words(left)[0]
+    return f"{_end(left)} {_end(verb.capitalize() + ' ' + right)}"
+
+
+_FRONT_PURPOSE = re.compile(r"^To\s+(?P<purpose>(?:prevent|avoid|protect|reduce|lower|limit|keep|stop)\b[^,;]*),\s+"
+                            r"(?P<action>[^;]+?)\.?$")
+
+
+def _front_purpose(s: str) -> str | None:
+    """`purpose-last`: "To prevent flares, apply the cream twice a week." -> "Apply the cream
+    twice a week. This is to prevent flares." (the action first, then why)."""
+    m = _FRONT_PURPOSE.match(s)
+    if not m:
+        return None
+    action = m.group("action")
+    aw = [w.lower() for w in _words(action)]
+    if not aw or not _imperative(aw) or len(aw) < 3:
+        return None
+    return f"{_end(_capitalize(action))} {_end('This is to ' + m.group('purpose'))}"
+
+
+_TRAILING_SPAN = re.compile(r",\s+(?P<q>usually|often|typically|about)\s+(?P<span>\d+(?:\s+to\s+\d+)?\s+"
+                            r"(?:days?|weeks?|months?|years?))\.?$")
+
+
+def _trailing_span(s: str) -> str | None:
+    """`time-in-own-sentence`: "Use it until the rash clears, usually 1 to 2 weeks." -> "Use it
+    until the rash clears. This usually takes 1 to 2 weeks." """
+    m = _TRAILING_SPAN.search(s)
+    if not m:
+        return None
+    head = s[:m.start()]
+    if len(_words(head)) < 5 or not has_finite_verb(head) or _words(head)[-1].lower() in _PREPOSITIONS:
+        return None
+    q = m.group("q")
+    verb = "takes about" if q == "about" else f"{q} takes"
+    return f"{_end(head)} This {verb} {m.group('span')}."
 
 
 def _action_first(s: str) -> str | None:
@@ -949,6 +1012,9 @@ RULES: tuple[Rule, ...] = (
     Rule("because-clause", _because),
     Rule("so-that-clause", _so_that),
     Rule("purpose-clause", _purpose),
+    Rule("purpose-last", _front_purpose),
+    Rule("gapped-instruction", _gapped),
+    Rule("time-in-own-sentence", _trailing_span),
     Rule("instruction-list", _instruction_list),
     Rule("named-in-own-sentence", _named),
     Rule("either-condition", _either_condition),

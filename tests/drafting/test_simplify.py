@@ -12,6 +12,12 @@ from handouts.drafting.simplify import RULES, apply_rule, has_finite_verb, restr
 RULE = {r.name: r for r in RULES}
 
 FIRES = [
+    ("gapped-instruction", "Apply the foam to the scalp, and the cream to the elbows and knees.",
+     "Apply the foam to the scalp. Apply the cream to the elbows and knees."),
+    ("purpose-last", "To prevent sunburn, wear a hat with a wide brim outdoors.",
+     "Wear a hat with a wide brim outdoors. This is to prevent sunburn."),
+    ("time-in-own-sentence", "Keep using the antifungal cream after the rash fades, usually 2 weeks.",
+     "Keep using the antifungal cream after the rash fades. This usually takes 2 weeks."),
     ("verb-list", "Rosacea is common, cannot be cured and does not spread to others.",
      "Rosacea is common. It cannot be cured. It does not spread to others."),
     ("verb-list", "Hives appear quickly, fade within a day and can come back.",
@@ -75,6 +81,11 @@ FIRES = [
 ]
 
 SILENT = [
+    ("gapped-instruction", "Wash the face, and the neck."),  # too short to gain anything
+    ("gapped-instruction", "Do not use the gel on the face, and the cream on the eyes."),  # a "not" to keep
+    ("gapped-instruction", "Apply the cream at night, and the rash fades in a week."),  # a clause, not an object
+    ("purpose-last", "To be safe, the doctor may check your blood."),  # not an instruction
+    ("time-in-own-sentence", "Warts often go away on their own, usually 2 years."),
     ("verb-list", "Psoriasis affects the scalp, elbows and knees."),  # one verb, a list of places
     ("verb-list", "Wash the scalp, rinse it and dry it."),  # an instruction has no subject
     ("verb-list", "Warts are common, harmless and often gone in 2 years."),  # not verb phrases
