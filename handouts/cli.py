@@ -157,29 +157,42 @@ def draft(ids, root, model, quiet):
 @cli.command()
 @click.argument("ids", nargs=-1)
 @ROOT_OPTION
-def check(ids, root):
+@click.option("--details", is_flag=True, help="Every handout's full report, not only those that fail.")
+def check(ids, root, details):
     """Validate every sheet and run the checks on existing drafts. Never calls the model.
 
-    Exits 1 if any handout fails its checks.
+    Named handouts (or --details) get their full report each. The whole library
+    gets one line per handout (checks, state, grade, findings) and the full report
+    of each handout that fails its checks. Exits 1 if any handout fails its checks.
 
     \b
     Example:
         handouts check eczema
+        handouts check --details
     """
     project, sheets = pipeline.load(root, list(ids) or None)
-    reports = pipeline.check(project, sheets)
-    states = pipeline.statuses(project, sheets, reports)
+    drafts = {s.id: pipeline.read_draft(project, s.id) for s in sheets}
+    reports = pipeline.check(project, sheets, drafts=drafts)
+    states = pipeline.statuses(project, sheets, reports, drafts=drafts)
     live = pipeline.published_ids(project, states)
-    failed = False
-    for sheet in sheets:
-        rep = reports.get(sheet.id)
-        if rep is None:
-            click.echo(f"{sheet.id}: no draft yet; run `handouts draft {sheet.id}`")
-            continue
-        click.echo(_report_text(rep, state_label(states[sheet.id], sheet.id in live)))
+    failed = [s.id for s in sheets if s.id in reports and not reports[s.id].passed]
+    if ids or details:
+        for sheet in sheets:
+            rep = reports.get(sheet.id)
+            if rep is None:
+                click.echo(f"{sheet.id}: no draft yet; run `handouts draft {sheet.id}`")
+                continue
+            click.echo(_report_text(rep, state_label(states[sheet.id], sheet.id in live)))
+            click.echo()
+        click.echo(f"{len(sheets)} sheet(s) valid.")
+    else:
+        click.echo(_table([_check_row(s.id, reports.get(s.id), state_label(states[s.id], s.id in live))
+                           for s in sheets], ["handout", "checks", "state", "grade", "findings"]))
+        for hid in failed:
+            click.echo()
+            click.echo(_report_text(reports[hid], state_label(states[hid], hid in live)))
         click.echo()
-        failed |= not rep.passed
-    click.echo(f"{len(sheets)} sheet(s) valid.")
+        click.echo(_check_summary(sheets, reports, failed))
     if failed:
         sys.exit(1)
 
@@ -216,6 +229,32 @@ def status(root, as_json):
         st = states[r.id]
         table.append([r.id, r.state, r.grade, st.review_due.isoformat() if st.review_due else "", r.reason])
     click.echo(_table(table, ["handout", "state", "grade", "review due", "reason"]))
+
+
+def _check_row(handout_id: str, report, state: str) -> list[str]:
+    """One handout's line in `handouts check`: checks, state, grade and how many findings of each kind."""
+    if report is None:
+        return [handout_id, "no draft yet", state, "", f"run `handouts draft {handout_id}`"]
+    counts = {}
+    for f in report.findings:
+        counts[f.severity] = counts.get(f.severity, 0) + 1
+    words = {"error": ("error", "errors"), "warning": ("warning", "warnings"),
+             "acknowledge": ("to acknowledge", "to acknowledge")}
+    found = ", ".join(f"{n} {words.get(sev, (sev, sev))[n != 1]}" for sev, n in sorted(
+        counts.items(), key=lambda kv: ("error", "acknowledge", "warning").index(kv[0])
+        if kv[0] in ("error", "acknowledge", "warning") else 3))
+    if not report.grade.passed and report.grade.target is not None:
+        found = ", ".join(x for x in (f"grade over {report.grade.target:g}", found) if x)
+    return [handout_id, check_verdict(report), state, pipeline.grade_text(report), found]
+
+
+def _check_summary(sheets, reports: dict, failed: list[str]) -> str:
+    checked = [s.id for s in sheets if s.id in reports]
+    warned = sum(1 for hid in checked if check_verdict(reports[hid]) == "passed with warnings")
+    line = (f"{len(sheets)} sheet(s) valid; {len(checked)} draft(s) checked: {len(checked) - len(failed)} passed "
+            f"({warned} with warnings), {len(failed)} failed")
+    line += " (their reports above)." if failed else "."
+    return line + "\n`handouts check ID` shows one handout's full report; `handouts check --details`, every one."
 
 
 def _report_text(report, state: str) -> str:

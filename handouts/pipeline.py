@@ -46,8 +46,8 @@ from handouts.core.drafts import (
 )
 from handouts.core.exceptions import ContextOverflow, InputError, ModelError, PublishError, SignoffError
 from handouts.core.yamlsafe import MAX_BYTES, read_limited
-from handouts.drafting.models import Model, bundled_model_path, fits_context, load_model, params_from
-from handouts.drafting.prompts import rewrite_messages
+from handouts.drafting.models import Model, bundled_model_path, estimate_tokens, fits_context, load_model, params_from
+from handouts.drafting.prompts import fact_message, prefix_messages
 from handouts.publish import releases
 from handouts.signoff import audit, labels, signoff
 from handouts.signoff.reviewers import list_path
@@ -92,6 +92,9 @@ def load(root: Path | str = ".", ids: list[str] | None = None) -> tuple[Project,
     """Settings and every sheet, validated; `ids` narrows the result, not the validation."""
     project = load_project(root)
     sheets = load_sheets(project.sources, memo=memo.for_project(project))
+    # every verdict of this command is kept in the project's memo: the approval that
+    # follows a clinician's edit finds the edit's verdict instead of judging it again
+    checks.use_memo(memo.for_project(project))
     if ids:
         known = {s.id for s in sheets}
         unknown = [i for i in ids if i not in known]
@@ -107,13 +110,14 @@ def load(root: Path | str = ".", ids: list[str] | None = None) -> tuple[Project,
 def context_problems(project: Project, sheets: list[Sheet]) -> list[str]:
     """Facts too long for the model's context, one located line each (found before any drafting)."""
     params = params_from(project.settings)
+    prefix = estimate_tokens(prefix_messages())  # the same for every fact: counted once
     problems = []
     for sheet in sheets:
         where = {sheet.summary.id: "summary"}
         for i, section in enumerate(sheet.sections, start=1):
             where.update({f.id: f"sections[{i}].facts[{j}]" for j, f in enumerate(section.facts, start=1)})
         for fact in sheet.facts():
-            ok, tokens = fits_context(rewrite_messages(fact.text), params)
+            ok, tokens = fits_context([fact_message(fact.text)], params, before=prefix)  # = rewrite_messages()
             if not ok:
                 problems.append(
                     f"sources/{sheet.id}.yaml:{fact.line}:{fact.col}: {where[fact.id]}: too long for the model's "
@@ -357,7 +361,7 @@ def check_draft(project: Project, sheet: Sheet, draft: Draft, *, check_rewrite=N
     if check_rewrite is not None:
         return _check_draft(project, sheet, draft, check_rewrite)
     m = memo.for_project(project)
-    k = memo.key("report", dataclasses.asdict(draft), _sheet_fingerprint(sheet),
+    k = memo.key("report", memo.plain(draft), _sheet_fingerprint(sheet),
                  project.settings.readability.target_grade)
     hit = m.get("report", k)
     if hit is not None:
@@ -441,7 +445,8 @@ def statuses(project: Project, sheets: list[Sheet], reports: dict[str, Report],
     }
 
 
-def _grade(report: "Report | None") -> str:
+def grade_text(report: "Report | None") -> str:
+    """A report's reading grade, as the tables show it."""
     if report is None or report.grade.fk is None:
         return ""
     return f"FK {report.grade.fk:.1f} / SMOG {report.grade.smog:.1f}"
@@ -455,7 +460,7 @@ def rows(sheets: list[Sheet], states: dict, reports: dict, published: set[str]) 
         reason = st.reason
         if st.review_flag:
             reason = f"{st.review_flag}: {reason}" if reason else st.review_flag
-        out.append(Row(s.id, state, _grade(reports.get(s.id)), reason))
+        out.append(Row(s.id, state, grade_text(reports.get(s.id)), reason))
     return out
 
 
@@ -601,8 +606,10 @@ def _remember_release(project: Project, inputs: dict, result: Result, model: Mod
 
 def published_ids(project: Project, states: dict[str, signoff.HandoutStatus]) -> set[str]:
     """Handouts the last publish put on the site with the content that is approved now."""
-    last = next((e for e in reversed(audit.events(project)) if e.get("event") == "publish"), None)
-    if last is None or not project.site_dir.is_dir():
+    if not project.site_dir.is_dir():
+        return set()
+    last = audit.last_event(project, "publish")
+    if last is None:
         return set()
     items = last.get("items", {})
     return {i for i, st in states.items()

@@ -30,7 +30,7 @@ from pathlib import Path
 from handouts import pipeline
 from handouts.checks import check_rewrite
 from handouts.checks.handout import Finding, Report
-from handouts.core import textfields
+from handouts.core import memo, textfields
 from handouts.core.drafts import (
     Draft,
     FactRecord,
@@ -131,7 +131,9 @@ class Service:
 
     def sheet(self, handout_id: str):
         path = Path(self.project.sources) / f"{handout_id}.yaml"
-        return load_sheet(path, f"sources/{handout_id}.yaml") if path.exists() else None
+        if not path.exists():
+            return None
+        return load_sheet(path, f"sources/{handout_id}.yaml", memo=memo.for_project(self.project))
 
     def sheet_sha256(self, handout_id: str) -> str:
         path = Path(self.project.sources) / f"{handout_id}.yaml"

@@ -26,7 +26,8 @@ def test_invalid_sheet_exit_code_and_message(tiny):
 def test_check_without_drafts_never_calls_the_model(tiny):
     r = run("check", cwd=tiny)
     assert r.returncode == 0, r.stderr
-    assert "hives: no draft yet" in r.stdout
+    row = next(line for line in r.stdout.splitlines() if line.startswith("hives "))
+    assert row.split()[1:4] == ["no", "draft", "yet"] and row.endswith("run `handouts draft hives`")
 
 
 def test_unknown_handout_is_a_clean_error(tiny):

@@ -57,6 +57,27 @@ def test_one_vocabulary_of_states(clinic):
     assert json.loads(run(clinic, "status", "--json").output)[0]["state"] == "approved (not yet published)"
 
 
+def test_check_of_the_library_is_one_line_each_and_the_full_report_of_each_failure(clinic):
+    shutil.copy(REPO / "sources" / "melasma.yaml", clinic.sources)
+    shutil.copy(REPO / "drafts" / "melasma.yaml", clinic.drafts)
+    sheet = clinic.sources / "melasma.yaml"
+    sheet.write_text(sheet.read_text().replace("title: Melasma", "title: Melasma (chloasma)"))  # draft now stale
+    r = run(clinic, "check")
+    assert r.exit_code == 1
+    lines = r.output.splitlines()
+    assert lines[0].split() == ["handout", "checks", "state", "grade", "findings"]
+    rows = {line.split()[0]: line for line in lines[2:4]}
+    assert "  passed with warnings  awaiting review  " in rows["acne"]
+    assert "  checks failed  " in rows["melasma"] and "1 error" in rows["melasma"]
+    assert "melasma: checks failed; state: checks failed\n" in r.output  # the failure's full report
+    assert "acne: passed with warnings; state:" not in r.output  # a passing handout: its line only
+    assert lines[-2] == "2 sheet(s) valid; 2 draft(s) checked: 1 passed (1 with warnings), 1 failed (their reports above)."
+    details = run(clinic, "check", "--details")
+    assert details.exit_code == 1
+    assert details.output.startswith("acne: passed with warnings; state: awaiting review\n")
+    assert "melasma: checks failed; state: checks failed\n" in details.output
+
+
 # -- clinician edits -----------------------------------------------------------------------
 
 

@@ -23,6 +23,8 @@ anything: a miss (or an unreadable memo) only means the work is done again.
 from __future__ import annotations
 
 import atexit
+import dataclasses
+import enum
 import hashlib
 import json
 import sqlite3
@@ -70,6 +72,25 @@ def version(kind: str) -> str:
         except PackageNotFoundError:
             h.update(f"{dist}==?".encode())
     return h.hexdigest()
+
+
+@lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def plain(obj):
+    """A JSON-able form of a tree of dataclasses, lists, dicts and enums, for keys: every field
+    of every dataclass, in order (what dataclasses.asdict gives, without its deep copies)."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return [plain(getattr(obj, name)) for name in _field_names(type(obj))]
+    if isinstance(obj, (list, tuple)):
+        return [plain(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: plain(v) for k, v in obj.items()}
+    if isinstance(obj, enum.Enum):
+        return obj.value
+    return obj
 
 
 def key(kind: str, *parts) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import stat
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -55,6 +56,12 @@ def join(parent: str, key: object) -> str:
     return str(key) if parent == TOP else f"{parent}.{key}"
 
 
+@lru_cache(maxsize=64)
+def _resolved(root: str) -> Path:
+    """The project folder, resolved once per process (a library has hundreds of files in it)."""
+    return Path(root).resolve()
+
+
 def read_limited(path: Path, display: str, limit: int = MAX_BYTES, root: Path | None = None) -> bytes:
     """The bytes of a regular file inside the project, at most `limit` of them.
 
@@ -67,7 +74,7 @@ def read_limited(path: Path, display: str, limit: int = MAX_BYTES, root: Path | 
     root = Path(root) if root is not None else path.absolute().parent.parent
     real = path.resolve()
     try:
-        real.relative_to(root.resolve())
+        real.relative_to(_resolved(str(root)))
     except ValueError:
         raise InputError([problem(display, 1, 1, FILE, f"leads outside the project (to {real}); "
                                                      "keep the file itself in the project")]) from None

@@ -479,9 +479,12 @@ def estimate_tokens(messages: list[dict]) -> int:
     return sum(int(len(m["content"].encode("utf-8")) / BYTES_PER_TOKEN) + TOKENS_PER_MESSAGE for m in messages)
 
 
-def fits_context(messages: list[dict], params: Params) -> tuple[bool, int]:
-    """(whether the prompt and the longest answer fit in n_ctx, the prompt's estimated tokens)."""
-    n = estimate_tokens(messages)
+def fits_context(messages: list[dict], params: Params, *, before: int = 0) -> tuple[bool, int]:
+    """(whether the prompt and the longest answer fit in n_ctx, the prompt's estimated tokens).
+
+    `before`: the estimated tokens of messages that come first (a shared prefix counted once).
+    """
+    n = before + estimate_tokens(messages)
     return n + params.max_tokens <= params.n_ctx, n
 
 

@@ -53,5 +53,10 @@ def prefix_messages() -> list[dict]:
     return messages
 
 
+def fact_message(fact_text: str) -> dict:
+    """The one message that differs from fact to fact."""
+    return {"role": "user", "content": " ".join(fact_text.split())}
+
+
 def rewrite_messages(fact_text: str) -> list[dict]:
-    return prefix_messages() + [{"role": "user", "content": " ".join(fact_text.split())}]
+    return prefix_messages() + [fact_message(fact_text)]

@@ -35,8 +35,10 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import subprocess
 import threading
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -156,11 +158,17 @@ def head(project) -> dict:
     return {"head": sha256_text(done[-1]) if done else GENESIS, "length": len(done)}
 
 
-def events(project) -> list[dict]:
-    """Every complete line that parses, in order. Use scan() to know they are genuine."""
+def events(project, *, mentioning: str | None = None) -> list[dict]:
+    """Every complete line that parses, in order. Use scan() to know they are genuine.
+
+    `mentioning`: only lines whose text holds that string, or a \\u escape that could spell it
+    (the others are not parsed at all).
+    """
     out = []
     lines, _tail = _read_raw(project)
     for line in lines:
+        if mentioning is not None and mentioning not in line and "\\u" not in line:
+            continue
         try:
             entry = json.loads(line)
         except ValueError:
@@ -170,10 +178,26 @@ def events(project) -> list[dict]:
     return out
 
 
+def last_event(project, kind: str) -> dict | None:
+    """The last line of event `kind` among events(), found from the end of the log."""
+    lines, _tail = _read_raw(project)
+    mentions = re.compile(r'"event"\s*:\s*' + re.escape(json.dumps(kind)))
+    for line in reversed(lines):
+        if not mentions.search(line):  # most lines are other events: not parsed at all
+            continue
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and entry.get("event") == kind:
+            return entry
+    return None
+
+
 def history(project, handout_id: str) -> list[dict]:
     """One handout's events, oldest first (publish events that included it count too)."""
     return [
-        e for e in events(project)
+        e for e in events(project, mentioning=json.dumps(handout_id))  # quoted: "acne", not "acne-2"
         if e.get("id") == handout_id or handout_id in (e.get("ids") or [])
     ]
 
@@ -353,6 +377,41 @@ def _save_checkpoint(project, lines: list[str], n: int, reviewers_sha: str) -> N
         pass  # a cache only: the next run verifies again
 
 
+def files_stamp(project) -> tuple:
+    """The log's and the reviewer list's identity now, from the file system: device, inode,
+    size and change times. Any write to either file changes its size or its change time."""
+    def stat(path: Path):
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            return None
+        return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+    return stat(log_path(project)), stat(reviewers.list_path(project))
+
+
+_RACY_NS = 100_000_000  # 0.1 s: far more than the file system's time-stamp tick
+
+
+def read_stamp(project) -> tuple[int, tuple]:
+    """(the time now in ns, files_stamp): taken before reading what the stamp vouches for."""
+    return time.time_ns(), files_stamp(project)
+
+
+def stamp_holds(cached: tuple | None, now: tuple) -> bool:
+    """Does a result cached with `cached` ((files_stamp, read at in ns)) still hold for files stamped `now`?
+
+    Not for files changed within a time-stamp tick of when they were read (as git's
+    "racily clean" index entries): a second write in that tick could leave the stamp as it was.
+    """
+    if cached is None or cached[0] != now:
+        return False
+    return all(s is None or s[4] < cached[1] - _RACY_NS for s in now)
+
+
+_scans: dict[tuple[str, bool], tuple[tuple[tuple, int], list[dict], list[str], tuple | None]] = {}
+
+
 def scan(project, *, full: bool = False) -> tuple[list[dict], list[str]]:
     """(entries of the log's intact part, [the first problem] or []).
 
@@ -366,12 +425,42 @@ def scan(project, *, full: bool = False) -> tuple[list[dict], list[str]]:
     the reviewer list's hash) and checks the signatures of new lines only, while
     those lines and the list are unchanged; every structural check still runs on
     every line. `full=True` (`handouts audit verify`) verifies every signature.
+
+    Kept in memory for the rest of the command while the log and the reviewer list
+    are unchanged (files_stamp): a command reads and verifies the log once, not once
+    per handout.
     """
-    lines, tail = _read_raw(project)
+    where = (str(log_path(project).absolute()), full)
+    at, stamp = read_stamp(project)
+    hit = _scans.get(where)
+    if hit is not None and stamp_holds(hit[0], stamp):
+        return list(hit[1]), list(hit[2])
+    # a log that only grew since an intact scan of this command (its own sign-off, say) is
+    # checked from the first new line on: the lines before are the very bytes checked then
+    known = hit[3] if hit is not None and hit[0][0][1] == stamp[1] else None
+    data, entries, problems = _scan(project, full=full, known=known)
+    _scans[where] = ((stamp, at), entries, problems, None if problems else (data, entries))
+    return list(entries), list(problems)
+
+
+def _scan(project, *, full: bool, known: tuple[bytes, list[dict]] | None = None
+          ) -> tuple[bytes, list[dict], list[str]]:
+    """(the bytes read, the intact entries, problems) of a fresh scan; `known`: (bytes, entries)
+    of an earlier intact scan with the same reviewer list, whose lines need no second look
+    if the log still starts with those very bytes."""
+    path = log_path(project)
+    data = path.read_bytes() if path.exists() else b""
+    parts = data.decode("utf-8", errors="replace").split("\n")
+    lines, tail = parts[:-1], parts[-1]
     entries: list[dict] = []
     problem = None
     prev_line, prev_entry = None, None
-    for i, line in enumerate(lines, 1):
+    start = 0
+    if known is not None and known[1] and data.startswith(known[0]) and len(known[1]) <= len(lines):
+        entries = list(known[1])
+        start = len(entries)
+        prev_line, prev_entry = lines[start - 1], entries[-1]
+    for i, line in enumerate(lines[start:], start + 1):
         problem = _line_problem(i, line, prev_line)
         if problem is None:
             entry = json.loads(line)
@@ -383,6 +472,7 @@ def scan(project, *, full: bool = False) -> tuple[list[dict], list[str]]:
     signed = [e for e in entries if "sig" in e]
     listed_sha = _reviewers_sha(project) if signed else ""
     trusted = 0 if full or not signed else _trusted_length(project, lines, listed_sha)
+    trusted = max(trusted, start)  # `known` lines had their signatures verified by this command
     if signed:
         listed = reviewers.load(project)
         by_id = {r.id: r for r in listed}
@@ -414,7 +504,7 @@ def scan(project, *, full: bool = False) -> tuple[list[dict], list[str]]:
     if problem is None and tail:
         problem = (f"{LOG_NAME}:{len(lines) + 1}: incomplete last line (no newline): an interrupted "
                    f"write, or the line was cut; the next sign-off command removes an interrupted write")
-    return entries, ([problem] if problem else [])
+    return data, entries, ([problem] if problem else [])
 
 
 def verify_chain(project, *, full: bool = False) -> list[str]:

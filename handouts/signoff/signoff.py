@@ -151,7 +151,7 @@ def record_problem(record, handout_id: str) -> str | None:
     return None
 
 
-_cache: dict[str, tuple[str, dict[str, list[tuple[int, dict, str | None]]]]] = {}
+_cache: dict[str, tuple[tuple[tuple, int], dict[str, list[tuple[int, dict, str | None]]], list[dict]]] = {}
 
 
 def _line_record_problem(entry: dict, rec: dict, listed: dict[str, reviewers.Reviewer]) -> str | None:
@@ -177,27 +177,27 @@ def _committed(project) -> dict[str, list[tuple[int, dict, str | None]]]:
     `audit verify` is run.
     """
     path = audit.log_path(project)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    at, stamp = audit.read_stamp(project)  # before reading: a write meanwhile is seen next time
+    if stamp[0] is None:
         return {}
-    listed_path = reviewers.list_path(project)
-    listed_bytes = listed_path.read_bytes() if listed_path.exists() else b""
     key = str(path.absolute())
-    stamp = hashlib.sha256(data + b"\0" + listed_bytes).hexdigest()
     hit = _cache.get(key)
-    if hit and hit[0] == stamp:
+    if hit and audit.stamp_holds(hit[0], stamp):
         return hit[1]
     entries, _ = audit.scan(project)
-    listed = {r.id: r for r in reviewers.load(project)} if entries else {}
     out: dict[str, list[tuple[int, dict, str | None]]] = {}
-    for entry in entries:
+    done = 0
+    if hit and hit[0][0][1] == stamp[1] and len(hit[2]) <= len(entries) and all(
+            a is b for a, b in zip(hit[2], entries)):  # the log only grew: look at the new lines only
+        out, done = {hid: list(recs) for hid, recs in hit[1].items()}, len(hit[2])
+    listed = {r.id: r for r in reviewers.load(project)} if len(entries) > done else {}
+    for entry in entries[done:]:
         kind = KIND_OF_EVENT.get(entry.get("event"))
         rec = entry.get("record")
         hid = entry.get("id")
         if kind and isinstance(rec, dict) and isinstance(hid, str) and rec.get("kind") == kind:
             out.setdefault(hid, []).append((entry["n"], rec, _line_record_problem(entry, rec, listed)))
-    _cache[key] = (stamp, out)
+    _cache[key] = ((stamp, at), out, entries)
     return out
 
 
@@ -241,12 +241,14 @@ def verify_records(project) -> list[str]:
         except (ValueError, UnicodeDecodeError) as exc:
             problems.append(f"{shown}: not a sign-off record file: {exc}")
             continue
-        logged = [r for _, r, _ in committed.get(hid, [])]
+        logged = [(r, why) for _, r, why in committed.get(hid, [])]
         for k, rec in enumerate(recs):
+            if k < len(logged) and logged[k][1] is None and rec == logged[k][0]:
+                continue  # a copy of a sound logged record (record_problem passed on that very record)
             why = record_problem(rec, hid)
             if why:
                 problems.append(f"{shown}: records[{k}]: {why}")
-            elif k >= len(logged) or rec != logged[k]:
+            elif k >= len(logged) or rec != logged[k][0]:
                 problems.append(f"{shown}: records[{k}]: not the record committed in {audit.LOG_NAME}; "
                                 f"it was added, removed or moved by hand, or the log was cut")
     return problems

@@ -114,7 +114,7 @@ def _remembered(path: Path, display: str, memo) -> Sheet:
     hit = memo.get("sheet", k)
     if hit is not None:
         return sheet_from_dict(hit, path)
-    sheet = load_sheet(path, display)
+    sheet = _validated(path, display)
     if sheet.sha256 == digest:  # not changed while it was read
         memo.put("sheet", k, sheet_to_dict(sheet))
     return sheet
@@ -154,9 +154,17 @@ _STR = "tag:yaml.org,2002:str"
 _YAML = "tag:yaml.org,2002:"
 
 
-def load_sheet(path: Path, display: str) -> Sheet:
-    """Load and validate one condition sheet; raise InputError listing every problem."""
-    path = Path(path)
+def load_sheet(path: Path, display: str, *, memo=None) -> Sheet:
+    """Load and validate one condition sheet; raise InputError listing every problem.
+
+    With `memo` (handouts.core.memo.Memo), bytes validated before by this validator are not parsed again.
+    """
+    if memo is not None:
+        return _remembered(Path(path), display, memo)
+    return _validated(Path(path), display)
+
+
+def _validated(path: Path, display: str) -> Sheet:
     root, data, text = read_document(path, display)
     reader = _SheetReader(display, text)
     sheet = reader.sheet(root, path)
@@ -190,7 +198,7 @@ def load_sheets(sources_dir: Path, display_prefix: str = "sources", *, memo=None
         if suffix != SHEET_SUFFIX:
             continue
         try:
-            sheets.append(load_sheet(path, display) if memo is None else _remembered(path, display, memo))
+            sheets.append(load_sheet(path, display, memo=memo))
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:

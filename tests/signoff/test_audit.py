@@ -7,7 +7,7 @@ import json
 import pytest
 
 from handouts.core.exceptions import SignoffError
-from handouts.signoff import audit, signoff
+from handouts.signoff import audit, reviewers, signoff
 from tests.signoff_support import PROVENANCE, REVIEWER, T0, make_draft, project, report_for, signer
 from handouts.pipeline import verify_audit
 
@@ -477,3 +477,66 @@ def test_a_machine_event_after_a_line_from_a_clock_that_ran_ahead_keeps_times_in
     e = audit.append(p, {"event": "create", "id": "acne", "content_sha256": "1" * 64},
                      now=T0.replace(hour=8))  # the build machine's clock is behind the reviewer's
     assert e["ts"] == "2026-01-15T09:30:00Z" and verify_audit(p) == []
+
+
+# -- reading the log once per command ------------------------------------------------------------
+
+
+def _counting_scans(monkeypatch) -> list:
+    calls = []
+    real = audit._scan
+    monkeypatch.setattr(audit, "_scan", lambda *a, **k: (calls.append(k.get("known")), real(*a, **k))[1])
+    return calls
+
+
+def test_an_unchanged_log_is_read_once_per_command(tmp_path, monkeypatch):
+    p, _ = _log(tmp_path, 3)
+    monkeypatch.setattr(audit, "_RACY_NS", 0)  # as if the log were written well before this command
+    calls = _counting_scans(monkeypatch)
+    first = audit.scan(p)
+    assert audit.scan(p) == first and signoff.verify(p) == [] and len(calls) == 1
+    audit.append(p, {"event": "create", "id": "acne", "content_sha256": "1" * 64})
+    grown = audit.scan(p)  # only the new line is looked at: the rest are the bytes read before
+    assert len(calls) == 2 and calls[1] is not None
+    audit._scans.clear()
+    assert grown == audit.scan(p) and [e["n"] for e in grown[0]] == [1, 2, 3, 4]  # = a fresh scan
+
+
+def test_a_log_rewritten_within_a_time_stamp_tick_of_its_reading_is_read_again(tmp_path):
+    p, path = _log(tmp_path, 3)
+    assert audit.scan(p) == (audit.scan(p)[0], [])
+    lines = _lines(path)
+    lines[1] = lines[1].replace("new 2", "new X")  # same size, at once: the stamp alone may not change
+    _write(path, lines)
+    assert audit.scan(p)[1] and audit.scan(p)[1][0].startswith("signoffs/audit.jsonl:2: ")
+
+
+def test_a_grown_log_whose_earlier_lines_were_rewritten_is_checked_from_line_one(tmp_path, monkeypatch):
+    p, path = _log(tmp_path, 3)
+    monkeypatch.setattr(audit, "_RACY_NS", 0)
+    assert audit.scan(p)[1] == []
+    lines = _lines(path)
+    e = json.loads(lines[1])
+    e["new"] = "forged"
+    lines[1] = audit.canonical(e) + "\n"
+    _write(path, _chain(lines))  # re-chained and re-hashed: only the signature can tell
+    audit.append(p, {"event": "create", "id": "acne", "content_sha256": "1" * 64})
+    reviewers._verified.clear()
+    assert audit.scan(p)[1] == [bad_signature(2)]
+    assert signoff.verify(p) == [bad_signature(2)]
+
+
+def test_history_and_the_last_publish_are_found_without_parsing_every_line(tmp_path, monkeypatch):
+    p = project(tmp_path)
+    for hid in ("acne", "acne-2", "eczema"):
+        audit.append(p, {"event": "create", "id": hid, "content_sha256": "1" * 64}, now=T0)
+    signoff.record_publish(p, ["acne", "eczema"])
+    signoff.record_publish(p, ["eczema"])
+    parsed = []
+    real = json.loads
+    monkeypatch.setattr(audit.json, "loads", lambda s, *a, **k: (parsed.append(s), real(s, *a, **k))[1])
+    assert [e["event"] for e in audit.history(p, "acne")] == ["create", "publish"]
+    assert len(parsed) == 2  # the lines of "acne-2" and "eczema" alone are not even parsed
+    parsed.clear()
+    assert audit.last_event(p, "publish")["ids"] == ["eczema"] and len(parsed) == 1
+    assert audit.last_event(p, "approve") is None
