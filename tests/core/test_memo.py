@@ -32,7 +32,7 @@ def test_a_second_check_judges_nothing_again(tiny, monkeypatch):
     checks._check_rewrite.cache_clear()
     monkeypatch.setattr(checks, "_check_rewrite", _refuse)
     monkeypatch.setattr(checks, "handout_report", _refuse)
-    monkeypatch.setattr(sheets, "load_sheet", _refuse)
+    monkeypatch.setattr(sheets, "_validated", _refuse)
     monkeypatch.setattr(pipeline, "load_draft", _refuse)
     project, found = pipeline.load(tiny)
     assert pipeline.check(project, found) == first
