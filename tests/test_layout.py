@@ -1,7 +1,8 @@
 """The package's layout: no import cycles, every import points down the stages, no hidden imports.
 
 Read from the source with `ast` (nothing is imported). The stages, bottom first, are
-LAYERS; a module may import its own layer and the layers below it, never above. An
+LAYERS; a module may import its own layer and the layers below it, never above, and a
+stage package only the packages its `__init__` docstring names after "May import". An
 import inside a function is allowed only for start-up speed, and must say so in a
 comment (on its line, or on a comment line just above the imports).
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 from pathlib import Path
 
@@ -161,6 +163,29 @@ def test_every_package_says_what_it_owns_and_may_import():
         if init.parent.name in ("data",):
             continue
         assert "May import" in doc or "may import" in doc, f"{init.relative_to(PACKAGE.parent)}: say what it may import"
+
+
+def allowed(package_init: Path) -> set[str]:
+    """The handouts packages a stage package's docstring says it may import (besides itself)."""
+    doc = ast.get_docstring(ast.parse(package_init.read_text(encoding="utf-8"))) or ""
+    para = doc[doc.index("May import"):].split("\n\n")[0]
+    return set(re.findall(r"handouts\.\w+", para))
+
+
+def test_every_package_imports_only_what_its_docstring_allows():
+    wrong = []
+    for init in sorted(PACKAGE.glob("*/__init__.py")):
+        package = _name(init)
+        if package == "handouts.data":
+            continue
+        ok = allowed(init) | {package}
+        for module in (m for m in MODULES if m == package or m.startswith(package + ".")):
+            for line, target in imports(module):
+                stage = ".".join(target.split(".")[:2])
+                if target != "handouts" and stage not in ok:
+                    wrong.append(f"{MODULES[module].relative_to(PACKAGE.parent)}:{line}: imports {target}, "
+                                 f"but {package} may import only {', '.join(sorted(ok - {package})) or 'no stage'}")
+    assert wrong == []
 
 
 @pytest.mark.parametrize("source, expected", [
