@@ -252,6 +252,9 @@ class Service:
                                 acknowledged=[_ack(f, editor, moment) for f in findings], now=now)
             save_draft(self.project.drafts, draft)
             self._mark_provenance(handout_id, fact_id, text, editor)
+        saved = self.draft(handout_id)
+        if saved is not None:  # the edited handout's report, as the approval that follows reads it (memoised)
+            self.report(handout_id, saved)
         return EditResult("saved", findings)
 
     def _mark_provenance(self, handout_id: str, fact_id: str, text: str, editor: str) -> None:

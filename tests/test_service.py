@@ -122,6 +122,28 @@ def test_cli_approve_shows_everything_signed_and_asks_for_each_acknowledgement(c
     assert "and 'itchy' (a symptom), which your fact does not say" in shown
 
 
+def test_the_approval_after_an_edit_judges_nothing_again(clinic, monkeypatch):
+    """The edit checks the edited handout (its verdicts and report are memoised); approving it checks nothing anew."""
+    from handouts import checks, pipeline
+
+    svc = Service(clinic)
+    source = svc.draft("acne").section("about").facts[0].source
+    assert svc.edit("acne", "about.1", source, REVIEWER).outcome == "saved"  # the clinician's own words
+
+    def refuse(*a, **k):
+        raise AssertionError("judged again")
+
+    monkeypatch.setattr(checks, "_check_rewrite", refuse)
+    monkeypatch.setattr(checks, "handout_report", refuse)
+    project, _ = pipeline.load(clinic.root, ["acne"])  # as `handouts approve` does: a new process, the memo on disk
+    checks._remembered.cache_clear()
+    fresh = Service(project)
+    snap = fresh.load("acne")
+    a = fresh.approve("acne", REVIEWER, expected_content_sha256=snap.content_sha256,
+                      acknowledged=[f.key for f in snap.to_acknowledge()])
+    assert a.content_sha256 == snap.content_sha256
+
+
 def test_a_degenerate_clinician_text_is_not_saved(clinic):
     with pytest.raises(SignoffError, match=r"^acne: summary: .*this text cannot be published as it is"):
         Service(clinic).edit("acne", "summary", "Acne <script>x</script> see https://evil.example", REVIEWER,
