@@ -570,6 +570,28 @@ def _subject(s: str) -> tuple[str, str] | None:
     return None
 
 
+_MODALS = frozenset("may might can cannot could must should will would".split())
+
+
+def _modal_subject(s: str) -> tuple[str, str] | None:
+    """A longer subject, commas and all, that ends at a modal verb: "Sudden severe acne with
+    fever, joint pain or bleeding sores may be ..." (no verb inside it, and no opening
+    "If ..."/"On ..." phrase)."""
+    words = s.split()
+    for i, w in enumerate(words[:14]):
+        if i < 2 or w.lower() not in _MODALS:
+            continue
+        subject = " ".join(words[:i])
+        first = _words(subject)[0].lower()
+        if first in _PREPOSITIONS or first in ("if", "when", "while", "although", "because", "after", "before",
+                                               "unless", "during", "to") or ";" in subject or ":" in subject:
+            return None
+        if any(_clear_verb(c) or has_finite_verb(c) for c in _chunks(subject)):
+            return None
+        return subject, " ".join(words[i:])
+    return None
+
+
 def _pronoun_for(subject: str, verb: str = "") -> str:
     """The pronoun that stands for `subject`. The verb it had in the source sentence
     agrees with it, so "follow ... and fade" says plural and "fades" singular,
@@ -589,15 +611,18 @@ _SHARED = re.compile(r"\s+and\s+((?:often|usually|also|then|may|can|sometimes)\s
 def _shared_subject(s: str) -> str | None:
     """"Acne affects many teens and often persists into adulthood." -> "Acne affects many
     teens. It often persists into adulthood." (two verb phrases, one subject)."""
-    if "," in s.split(" and ")[0] or ";" in s:
+    if ";" in s:
         return None
     found = _subject(s)
-    if not found:
+    if found and "," in s.split(" and ")[0]:
+        found = None
+    if found and (len(_words(re.sub(r"\([^)]*\)", "", found[0]))) > 6 or found[0].lower().split()[0] in (
+            "if", "when", "to", "for", "on", "in")):
+        found = None
+    found = found or _modal_subject(s)
+    if not found or "," in found[1].split(" and ")[0]:
         return None
     subject, rest = found
-    if len(_words(re.sub(r"\([^)]*\)", "", subject))) > 6 or subject.lower().split()[0] in (
-            "if", "when", "to", "for", "on", "in"):
-        return None
     for m in _SHARED.finditer(rest):
         left, right = rest[:m.start()], rest[m.end():]
         rw = [w.lower() for w in _words(right)]

@@ -12,6 +12,8 @@ from handouts.drafting.simplify import RULES, apply_rule, has_finite_verb, restr
 RULE = {r.name: r for r in RULES}
 
 FIRES = [
+    ("shared-subject", "A hot, red, painful lump on the leg may be cellulitis and needs same-day care.",
+     "A hot, red, painful lump on the leg may be cellulitis. It needs same-day care."),
     ("gapped-instruction", "Apply the foam to the scalp, and the cream to the elbows and knees.",
      "Apply the foam to the scalp. Apply the cream to the elbows and knees."),
     ("purpose-last", "To prevent sunburn, wear a hat with a wide brim outdoors.",
@@ -81,6 +83,7 @@ FIRES = [
 ]
 
 SILENT = [
+    ("shared-subject", "On darker skin, flares may look gray and can be missed."),  # an opening phrase, not a subject
     ("gapped-instruction", "Wash the face, and the neck."),  # too short to gain anything
     ("gapped-instruction", "Do not use the gel on the face, and the cream on the eyes."),  # a "not" to keep
     ("gapped-instruction", "Apply the cream at night, and the rash fades in a week."),  # a clause, not an object
