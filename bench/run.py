@@ -24,6 +24,8 @@ Prints, from one run on a scratch copy of the project:
 
 Usage: python bench/run.py [--only model|plain|scale|grammar] [--sizes 3 100 300] [--sample 12] [--sheets ...]
                           [--model-lock FILE] [--fluency] [--json]
+       python bench/run.py --only grammar --sample 0 --outputs FILE   # all facts; resumable
+       python bench/run.py --only grammar --judge FILE                # re-judge saved outputs, no model
 """
 
 from __future__ import annotations
@@ -124,6 +126,10 @@ def main() -> None:
     ap.add_argument("--only", choices=["model", "plain", "scale", "grammar"])
     ap.add_argument("--sample", type=int, default=12, help="facts for constrained vs free (0: all)")
     ap.add_argument("--sizes", nargs="+", type=int, default=[3, 100, 300])
+    ap.add_argument("--outputs", type=Path, help="constrained vs free: append each generation to this JSONL "
+                    "file and resume from it")
+    ap.add_argument("--judge", type=Path, help="constrained vs free: judge the outputs saved in this file "
+                    "with the current guard (no model)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--model-lock", metavar="FILE", default=os.environ.get("HANDOUTS_MODEL_LOCK"),
                     help="scale: hold this file (flock) while drafting the scratch clinic may run the model "
@@ -146,12 +152,16 @@ def grammar_section(args) -> None:
     import constrained
 
     say = (lambda *a: print(*a, file=sys.stderr)) if args.json else print
-    root = scratch_project(args.sheets)
-    project, sheets = pipeline.load(root)
-    say(f"constrained vs free generation: {args.sample or 'all'} facts of {', '.join(args.sheets)} "
-        f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
-    figures = constrained.measure(project, sheets, args.sample, log=say)
-    shutil.rmtree(root, ignore_errors=True)
+    if args.judge:
+        figures = constrained.judge_file(args.judge)
+        say(f"constrained vs free generation: {figures['facts']} facts saved in {args.judge}, judged now")
+    else:
+        root = scratch_project(args.sheets)
+        project, sheets = pipeline.load(root)
+        say(f"constrained vs free generation: {args.sample or 'all'} facts of {', '.join(args.sheets)} "
+            f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+        figures = constrained.measure(project, sheets, args.sample, log=say, outputs=args.outputs)
+        shutil.rmtree(root, ignore_errors=True)
     if args.json:
         print(json.dumps({"grammar": figures}, indent=2))
         return

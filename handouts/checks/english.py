@@ -81,9 +81,19 @@ def verb_form(word: str) -> str:
 
 def _has_finite_verb(sentence: str) -> bool:
     """Permissive on purpose: only a sentence that surely has no finite verb is refused."""
-    words = [w for w in _words(normalize(sentence)) if not w[0].isdigit()]
+    marked = [w for w in _words_and_commas(normalize(sentence)) if not w[0].isdigit()]
+    words = [w for w in marked if w != ","]
+    # the index in `words` of each word that follows a comma
+    after_comma, n = set(), 0
+    for k, w in enumerate(marked):
+        if w == ",":
+            continue
+        if k and marked[k - 1] == ",":
+            after_comma.add(n)
+        n += 1
     if not words:
         return True
+    participle = False
     for i, w in enumerate(words):
         prev = words[i - 1] if i else ""
         nxt = words[i + 1] if i + 1 < len(words) else ""
@@ -106,9 +116,19 @@ def _has_finite_verb(sentence: str) -> bool:
             continue  # "the spots", "for most hives", "2 weeks": a noun
         if form == "ed" and nxt in ("by", "from"):
             continue  # "controlled by", "approved from": a participle
+        if form == "ed" and (i in after_comma or (participle and prev in ("and", "or"))):
+            participle = True
+            continue  # "Crisaborole 2% ointment, used twice daily ...": a participle, not a verb
         if form in ("s", "past", "ed") or (form == "base" and prev and prev not in _DETERMINERS):
             return True
     return False
+
+
+_WORD_OR_COMMA = re.compile(_WORD.pattern + "|,")
+
+
+def _words_and_commas(sentence: str) -> list[str]:
+    return [w.lower().replace("\u2019", "'") for w in _WORD_OR_COMMA.findall(sentence)]
 
 
 def _verbless(text: str) -> list[str]:
@@ -179,7 +199,19 @@ def _pronoun_faults(source: str, candidate: str) -> list[str]:
             if w in _REFERRING and not _DUMMY_IT.match(normalize(s)):
                 out.append(s.split()[0])
                 break
+    # "because it can irritate the skin" -> "They can irritate your skin": the fact's "it"
+    # (waxing) became "they", which now points at another thing (the areas)
+    said = set(_words(normalize(source)))
+    for s in cand[1:]:
+        w = _first_word(s)
+        other = _OTHER_NUMBER.get(w)
+        if other and w not in said and other & said and not _DUMMY_IT.match(normalize(s)) \
+                and s.split()[0] not in out:
+            out.append(s.split()[0])
     return out
+
+
+_OTHER_NUMBER = {"it": frozenset({"they", "them", "their"}), "they": frozenset({"it", "its"})}
 
 
 _PREDICATE = re.compile(r"\b([a-z]+)\s+(?:is|are|was|were|gets?|becomes?|looks?|feels?|stays?|turns?)\s+"

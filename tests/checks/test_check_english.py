@@ -124,3 +124,23 @@ def test_a_singular_subject_with_a_plural_verb_is_refused():
                                   "It does not spread to others.", "It helps.", "She takes it at night."])
 def test_a_singular_subject_with_its_own_verb_is_fine(text):
     assert english._agreement_errors(text) == []
+
+
+# Model outputs the adversarial corpus had accepted (relabelled in issue 8).
+def test_a_participle_after_a_comma_is_not_a_verb():
+    src = "Crisaborole 2% ointment, used twice daily from 3 months of age, is another steroid-free option."
+    assert english.check(src, "Crisaborole 2% ointment, used twice daily from 3 months of age. It is a "
+                              "steroid-free option.") == [
+        "has no verb in 'Crisaborole 2% ointment, used twice daily from 3 months of age.'"]
+    assert english.check(src, "Crisaborole 2% ointment, used twice daily from 3 months of age, is a "
+                              "steroid-free option.") == []
+    assert english.check("The cream is used twice daily.", "The cream, used twice daily, works.") == []
+
+
+def test_a_pronoun_that_changes_number_points_at_something_else():
+    src = "Avoid waxing the affected areas, because it can irritate the skin and worsen melasma."
+    assert english.check(src, "Do not wax the affected areas. They can irritate your skin and worsen melasma.") == [
+        "starts a sentence with 'They', and it is not clear what 'They' means"]
+    assert english.check(src, "Do not wax the affected areas. It can irritate your skin and worsen melasma.") == []
+    assert english.check("Head lice do not jump or fly; they spread by head-to-head contact.",
+                         "Head lice cannot jump or fly. They spread when one head touches another.") == []
