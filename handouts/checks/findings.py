@@ -35,6 +35,8 @@ class Kind(str, Enum):
     COMPARISON = "comparison"
     QUANTIFIER = "quantifier"
     RELATION = "relation"
+    HEDGE = "hedge"  # "can last" -> "lasts", "will not" -> "may not"
+    SWAPPED = "swapped"  # "more common in women than in men" -> "... in men than in women"
     SUBJECT = "subject"  # "when you are clear" for "when the skin is clear"
     URGENCY = "urgency"
     WARNING = "warning"

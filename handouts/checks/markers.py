@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from handouts.checks.findings import Finding, Kind, messages, quote, times
 from handouts.checks.paraphrase import is_unequal
-from handouts.sources.lexicon import normalize, plain_terms, stems, tokens
+from handouts.sources.lexicon import normalize, plain_terms, stem, stems, tokens, wordlist
 
 LIMITS: dict[str, tuple[str, ...]] = {
     "upper limit": (r"no more than", r"not more than", r"up to", r"at most", r"maximum",
@@ -53,7 +53,7 @@ QUANTIFIERS: dict[str, tuple[str, ...]] = {
     "'all'": (r"(?<!at )all(?!\s+(?:the\s+)?time\b)", rf"every(?!\s+{_PERIODS})", rf"each(?!\s+{_PERIODS})",
               r"entire", r"whole", r"everyone", r"everybody", r"everything", r"everywhere"),
     "'most'": (r"most", r"mostly", r"majority", r"nearly all", r"almost all"),
-    "'some'": (r"some(?!\s+(?:of\s+)?(?:the\s+)?time)", r"certain(?=\s+[a-z]+s\b)"),
+    "'some'": (r"some(?!\s+(?:of\s+)?(?:the\s+)?(?:time|point|stage)\b)", r"certain(?=\s+[a-z]+s\b)"),
     # how many of two: "on one side of the body" is not "on both sides"
     "'both'": (r"both", r"(?:either|each) side"),
     "'one'": (r"(?<=\b(?:on|in|to|at|by|of) )one(?=\s+(?!of\b|another\b|or\b|and\b)[a-z]+)", r"single"),
@@ -87,9 +87,18 @@ URGENCY: dict[str, tuple[str, ...]] = {
     "urgent": (r"urgent", r"urgently", r"right away", r"immediately", r"at once",
                r"straight away", r"as soon as possible", r"asap", r"same[\s-]day",
                r"promptly", r"without delay", r"right now", r"as soon as you can", r"as soon as you are able"),
-    "contact": (r"call", r"calls", r"contact", r"phone", r"tell(?=\s+(?:us|your|our|the))",
+    "contact": (r"call(?!\s+(?:this|that|it|these|them|the\s+condition)\b)", r"calls", r"contact", r"phone", r"tell(?=\s+(?:us|your|our|the))",
                 r"let us know", r"reach out", r"message"),
 }
+
+# Hedges: words that say a thing may happen, not that it does. "Pain can last for months"
+# is not "Pain lasts for months", "may improve" is not "will improve", and "Scabies will not
+# go away" is not "may not go away". A rewrite keeps a hedge its fact has and adds none.
+# "suggests" and "helps (to) prevent" hedge too ("can be a sign of" = "may suggest" = "suggest").
+_HELPED = (r"prevent|reduce|lower|control|clear|ease|stop|keep|heal|fade|protect|treat|improve|relieve|"
+           r"soothe|calm|lighten|shrink|speed|limit|dry|remove")
+HEDGES: tuple[str, ...] = (r"may", r"might", r"can(?!\s+not\b)", r"could", r"possibly", r"perhaps", r"maybe",
+                           r"suggests?", r"suggested", rf"help(?:s|ed)?(?=\s+(?:to\s+)?(?:{_HELPED}))")
 
 COMPARISON: dict[str, tuple[str, ...]] = {
     "'more'": (r"more", r"extra", r"excess", r"excessive", r"higher", r"greater", r"larger", r"bigger", r"stronger",
@@ -117,6 +126,13 @@ _COMPARE_RE = {k: _compile(v) for k, v in COMPARISON.items()}
 _NEG_RE = _compile(NEGATION)
 _QUANT_RE = {k: _compile(v) for k, v in QUANTIFIERS.items()}
 _RELATION_RE = {k: _compile(v) for k, v in RELATIONS.items()}
+_HEDGE_RE = _compile(HEDGES)
+# Words that already say "can": "curable" = "can be cured", "contagious" = "can spread",
+# "to prevent" = "helps prevent" (a purpose, not a promise).
+_POSSIBLE = re.compile(r"(?<![\w-])(?:[a-z]{3,}(?:able|ible)|contagious|infectious|to\s+(?:help\s+)?"
+                       rf"(?:{_HELPED}))(?![\w-])")
+_NOT_HEDGES = _compile((r"as soon as (?:you|they|we) can", r"as much as (?:you|they) can",
+                        r"as (?:often|long|well) as (?:you|they) can"))
 # limit phrases that contain a negation word are removed before counting negations
 _LIMIT_WITH_NEG = _compile((r"no more than", r"not more than", r"no longer than",
                             r"not longer than", r"no later than", r"not exceed",
@@ -135,6 +151,7 @@ class Markers:
     quantifiers: dict[str, list[str]] = None
     relations: dict[str, list[str]] = None
     soft_negations: int = 0  # "rather than", "instead of": each may become a "not"
+    hedges: tuple[str, ...] = ()  # "may", "can", "suggests", "helps prevent"
 
 
 @lru_cache(maxsize=1)
@@ -168,7 +185,7 @@ def _term_classes() -> tuple[tuple[tuple[str, ...], frozenset[str]], ...]:
     for t in plain_terms():
         t_st = tuple(stems(t.term))
         classes = {name for p in t.plains if not is_unequal(t_st, tuple(stems(p)))
-                   for name, r in list(_QUANT_RE.items()) + list(_RELATION_RE.items())
+                   for name, r in list(_QUANT_RE.items()) + list(_RELATION_RE.items()) + [("hedge", _HEDGE_RE)]
                    if r.search(normalize(p))}
         if classes:
             out.append((tuple(tokens(t.term)), frozenset(classes)))
@@ -207,7 +224,9 @@ def find(text: str, *, ignore: list[str] = ()) -> Markers:
     return Markers({k: v for k, v in limits.items() if v}, {k: v for k, v in urgency.items() if v},
                    negations, {k: v for k, v in comparisons.items() if v},
                    {k: v for k, v in quantifiers.items() if v}, {k: v for k, v in relations.items() if v},
-                   len(_SOFT_NEG.findall(low)))
+                   len(_SOFT_NEG.findall(low)),
+                   tuple(m.group(0) for m in _HEDGE_RE.finditer(
+                       _NOT_HEDGES.sub(" ", re.sub(r"\([^()]*\)", " ", low)))))
 
 
 def _shown(words: list[str]) -> list[str]:
@@ -272,6 +291,19 @@ def findings(source: str, candidate: str) -> list[Finding]:
             out.append(_marker(Kind.COMPARISON, name, s.comparisons[name], added=False))
         elif name in c.comparisons and name not in s.comparisons:
             out.append(_marker(Kind.COMPARISON, name, c.comparisons[name], added=True))
+    away = re.compile(r"(?<![\w-])away from(?![\w-])")
+    if away.search(normalize(candidate)) and not away.search(normalize(source)):
+        out.append(Finding(Kind.RELATION, ("away from",), "adds 'away from', which your fact does not say",
+                           "markers"))  # "draws fluid to the skin" is not "away from the skin"
+    out += _swaps(source, candidate)
+    if s.hedges and not c.hedges:
+        out.append(Finding(Kind.HEDGE, tuple(dict.fromkeys(s.hedges)),
+                           f"drops {quote(s.hedges)}: the rewrite says for certain what your fact says "
+                           "may happen", "markers"))
+    elif c.hedges and not s.hedges and "hedge" not in lexicon and not (
+            _POSSIBLE.search(normalize(source)) and set(c.hedges) <= {"can", "could", "helps", "help"}):
+        out.append(Finding(Kind.HEDGE, tuple(dict.fromkeys(c.hedges)),
+                           f"adds {quote(c.hedges)}: the rewrite makes your fact less certain", "markers"))
     for name, label in _URGENCY_LABELS.items():
         if name in s.urgency and name not in c.urgency:
             words = _shown(s.urgency[name])
@@ -281,6 +313,49 @@ def findings(source: str, candidate: str) -> list[Finding]:
             words = _shown(c.urgency[name])
             out.append(Finding(Kind.URGENCY, tuple(dict.fromkeys(words)),
                                f"adds {quote(words)} ({label}), which your fact does not say", "markers"))
+    return out
+
+
+# Words that set two things against each other: which thing stands on which side matters.
+_CONNECTORS = re.compile(r"(?:(?<![\w-])(than|after|before|near|instead of|rather than|versus|vs)|(,\s*not))(?![\w-])")
+
+
+def _sides(text: str) -> list[tuple[str, set[str], set[str]]]:
+    """(connector, content stems before it, content stems after it) for each sentence
+    that has one connector exactly once."""
+    out = []
+    for sentence in re.split(r"[.;!?]", normalize(text)):
+        found = [m for m in _CONNECTORS.finditer(sentence)]
+        names = [m.group(1) or ", not" for m in found]
+        for m, name in zip(found, names):
+            if names.count(name) != 1:
+                continue
+
+            def content(part: str) -> set[str]:
+                return {stem(t) for t in tokens(part) if len(t) > 2 and t not in wordlist("function_words")}
+            out.append((name, content(sentence[:m.start()]), content(sentence[m.end():])))
+    return out
+
+
+def _swaps(source: str, candidate: str) -> list[Finding]:
+    """"more common in women than in men" -> "more common in men than in women", "apply the
+    moisturizer after the steroid" -> "apply the steroid after the moisturizer": the same
+    words, the two things on either side of "than", "after", "before", "near", ", not" or
+    "instead of" traded places."""
+    out = []
+    cand = _sides(candidate)
+    for name, s_left, s_right in _sides(source):
+        for c_name, c_left, c_right in cand:
+            if c_name != name:
+                continue
+            went_right = (s_left & c_right) - s_right - c_left
+            went_left = (s_right & c_left) - s_left - c_right
+            if went_right and went_left:
+                shown = name.replace(", ", "")
+                out.append(Finding(Kind.SWAPPED, (shown,),
+                                   f"swaps what stands on either side of '{shown}': your fact and the rewrite "
+                                   "put the same things the other way round", "markers"))
+                break
     return out
 
 

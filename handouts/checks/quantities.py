@@ -140,6 +140,8 @@ _PATTERNS = (
     # "for 1 to 2 more weeks" is the same duration as "for 1 to 2 weeks" (after a first period)
     _pattern("measure", rf"(?P<n>{R})\s*-?\s*(?:(?:more|extra|additional|further)\s+(?=(?:{_TIME_RE})\b))?"
                         rf"(?P<u>{_UNIT_RE})(?![a-z])"),
+    # "within days", "for months": a span of time with no number is still a duration
+    _pattern("span", r"(?P<u>seconds|minutes|hours|days|weeks|months|years)(?![\w-])"),
     _pattern("number", r"(?P<n>\d+(?:,\d{3})*(?:\.\d+)?(?:\s*(?:-|to)\s*\d+(?:\.\d+)?)?)(?![\w])"),
     _pattern("number", r"(?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                        r"fifteen|twenty|thirty|forty|fifty|sixty|hundred)(?![a-z])"),
@@ -204,6 +206,8 @@ def extract(text: str) -> list[Quantity]:
                 if value in ("few", "several", "many") and unit not in _TIME_UNITS:
                     continue
                 q = Quantity("duration" if unit in _TIME_UNITS else "amount", f"{value} {unit}", span)
+            elif kind == "span":
+                q = Quantity("duration", _UNITS[g["u"]] + "s", span)
             else:
                 q = Quantity("number", _range(g["n"]), span)
             found.append((m.start(), q))

@@ -141,3 +141,71 @@ def test_as_soon_as_you_can_is_urgent():
                          "Change a wet or dirty diaper as soon as you can.") == []
     assert markers.check("Change wet or dirty diapers as soon as possible.",
                          "Change a wet or dirty diaper.") == ["drops 'as soon as possible' (urgency)"]
+
+
+@pytest.mark.parametrize("source,candidate,reason", [
+    ("Pain can last for months after the rash heals.", "Pain lasts for months after the rash heals.",
+     "drops 'can': the rewrite says for certain what your fact says may happen"),
+    ("Psoriasis may improve in summer.", "Psoriasis will improve in summer.",
+     "drops 'may': the rewrite says for certain what your fact says may happen"),
+    ("Sun protection helps prevent dark spots from returning.", "Sun protection stops dark spots from returning.",
+     "drops 'helps': the rewrite says for certain what your fact says may happen"),
+    ("Untreated scabies will not go away on its own.", "Untreated scabies may not go away on its own.",
+     "adds 'may': the rewrite makes your fact less certain"),
+    ("You should see a dermatologist.", "You may see a dermatologist.",
+     "adds 'may': the rewrite makes your fact less certain"),
+])
+def test_a_hedge_is_kept_and_none_is_added(source, candidate, reason):
+    assert reason in markers.check(source, candidate)
+
+
+@pytest.mark.parametrize("source,candidate", [
+    ("A mole that bleeds may suggest melanoma.", "A mole that bleeds can be a sign of melanoma."),
+    ("Spreading redness suggests infection.", "Spreading redness can be a sign of infection."),
+    ("Clindamycin is combined with benzoyl peroxide to prevent resistance.",
+     "Clindamycin is used with benzoyl peroxide. This helps prevent resistance."),
+    ("Shingles is contagious to people who have never had chickenpox.",
+     "Shingles can spread to people who have never had chickenpox."),
+    ("Head lice do not jump or fly.", "Head lice cannot jump or fly."),
+    ("Change wet diapers as soon as possible.", "Change a wet diaper as soon as you can."),
+])
+def test_the_same_hedge_said_another_way(source, candidate):
+    from handouts.checks.paraphrase import canonical
+
+    assert markers.check(canonical(source), canonical(candidate)) == []
+
+
+@pytest.mark.parametrize("source,candidate,word", [
+    ("Rosacea is more common in women than in men.", "Rosacea is more common in men than in women.", "than"),
+    ("Apply the moisturizer after the steroid cream has soaked in.",
+     "Apply the steroid cream after the moisturizer has soaked in.", "after"),
+    ("Use the cream on the scalp, not on the face.", "Use the cream on the face, not on the scalp.", "not"),
+    ("Lice eggs are glued to the hair shaft near the scalp.", "Lice eggs are glued to the scalp near the hair shaft.",
+     "near"),
+])
+def test_two_things_swapped_around_a_connector(source, candidate, word):
+    assert markers.check(source, candidate) == [
+        f"swaps what stands on either side of '{word}': your fact and the rewrite put the same things the "
+        "other way round"]
+
+
+@pytest.mark.parametrize("source,candidate", [
+    ("Use the cream on the scalp, not on the face.", "Do not use the cream on the face. Use it on the scalp."),
+    ("Rosacea is more common in women than in men.", "Women get rosacea more often than men."),
+    ("Keep using the cream for 2 weeks after the rash has cleared.",
+     "After the rash has cleared, keep using the cream for 2 weeks."),
+])
+def test_reordering_without_a_swap(source, candidate):
+    assert markers.check(source, candidate) == []
+
+
+def test_away_from_is_a_new_direction():
+    assert markers.check("Sunburn draws fluid to the skin surface.",
+                         "Sunburn draws fluid away from the skin surface.") == [
+        "adds 'away from', which your fact does not say"]
+
+
+def test_doctors_call_this_is_a_name_not_a_phone_call():
+    assert markers.check("This is called postherpetic neuralgia.", "Doctors call this postherpetic neuralgia.") == []
+    assert markers.check("See a doctor.", "Call a doctor.") == [
+        "adds 'call' (telling them to contact you), which your fact does not say"]

@@ -96,3 +96,12 @@ def test_more_weeks_after_a_first_period_is_the_same_duration():
     assert quantities.check(src, "After the rash has cleared, keep using the cream for 1 to 2 more weeks.") == []
     assert quantities.check(src, "After the rash has cleared, keep using the cream for 3 more weeks.") == [
         "changes the duration '1 to 2 weeks' to '3 more weeks'"]
+
+
+def test_a_span_of_time_without_a_number_is_a_duration():
+    assert quantities.check("Itching improves within days of starting treatment.",
+                            "Itching improves within weeks of starting treatment.") == [
+        "changes the duration 'days' to 'weeks'"]
+    assert quantities.check("Pain can last for months.", "Pain can last for years.") == [
+        "changes the duration 'months' to 'years'"]
+    assert quantities.check("Pain can last for months.", "Pain can last for months.") == []
