@@ -63,8 +63,25 @@ CARE_WORDS = frozenset({
 })
 
 
+# Words that bring in a claim of their own: "Talk to your doctor about it.", "They need
+# treatment." A rewrite may use them only where its fact speaks of care or treatment:
+# "medicine" and "treatment" are free where the fact names a drug, a form of one or a
+# treatment ("Biologic medicines given as shots" for "biologic injections").
+TREATMENT_WORDS = frozenset({"treatment", "treatments", "medicine", "medicines"})
+CLAIM_WORDS = CARE_WORDS | TREATMENT_WORDS
+_TREATMENT_CUES = re.compile(
+    r"^(?:treat\w*|therap\w*|cream|creams|ointments?|gels?|lotions?|foams?|shampoos?|tablets?|pills?|"
+    r"capsules?|injections?|shots?|sprays?|solutions?|patch(?:es)?|antibiotics?|antihistamines?|"
+    r"antifungals?|antivirals?|steroids?|biologics?|vaccines?|retinoids?|\w+therapy|medications?|drugs?)$")
+
+
+def _speaks_of_treatment(source_tokens: list[str]) -> bool:
+    drug_words = drug_check.drug_words()
+    return any(t in drug_words or _TREATMENT_CUES.match(t) for t in source_tokens)
+
+
 def _addable(word: str, strict: bool = False) -> bool:
-    if strict and word in CARE_WORDS:
+    if word in CLAIM_WORDS:
         return False
     return (word in wordlist("function_words") or word in wordlist("plain_words")
             or word in _owned_elsewhere())
@@ -326,9 +343,12 @@ def _added_words(src: Words, cand: Words, allowed: set[str], strict: bool, candi
     """Content words of the rewrite that are not grounded in the source."""
     drug_words = drug_check.drug_words()
     glossed = _gloss_words(candidate, src.tokens, strict)
+    treated = _speaks_of_treatment(src.tokens)
     added = []
     for t, s in zip(cand.tokens, cand.stems):
         if _addable(t, strict) or t in drug_words or len(t) < 2 or t in glossed:
+            continue
+        if t in TREATMENT_WORDS and not strict and treated:
             continue
         if not _in(s, allowed) and not _inside_source_word(t, src.tokens):
             added.append(_label(t))

@@ -127,3 +127,24 @@ def test_negation_scope_ends_at_a_coordinated_clause(source, candidate, accepted
     from handouts.checks import check_rewrite
 
     assert check_rewrite(source, candidate).accepted is accepted
+
+
+@pytest.mark.parametrize("source,candidate,word", [
+    ("Apply terbinafine 1% cream twice daily for 2 weeks.",
+     "Apply terbinafine 1% cream twice daily for 2 weeks. Talk to your doctor about it.", "doctor"),
+    ("Apply terbinafine 1% cream twice daily for 2 weeks.",
+     "Ask your doctor before you apply terbinafine 1% cream twice daily for 2 weeks.", "doctor"),
+    ("Warts are common in children.", "Warts are common in children. They need treatment.", "treatment"),
+])
+def test_care_and_treatment_are_claims_of_their_own(source, candidate, word):
+    assert f"adds '{word}', which your fact does not say" in content.check(source, candidate)
+
+
+@pytest.mark.parametrize("source,candidate", [
+    ("Biologic injections such as adalimumab are used for severe psoriasis.",
+     "Biologic medicines given as shots, such as adalimumab, are used for severe psoriasis."),
+    ("Scabies requires treatment of all household members.", "Everyone in the household needs treatment."),
+    ("Genital warts need a clinician's assessment.", "A clinician needs to check genital warts."),
+])
+def test_treatment_words_where_the_fact_speaks_of_treatment(source, candidate):
+    assert "adds" not in " ".join(content.check(source, candidate))

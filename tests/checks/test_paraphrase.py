@@ -97,3 +97,14 @@ def test_second_set_paraphrases_are_accepted(source, candidate):
 ])
 def test_second_set_paraphrases_do_not_hide_a_change(source, candidate):
     assert not check_rewrite(source, candidate).accepted
+
+
+@pytest.mark.parametrize("source,candidate", [
+    ("Pain can last for months after the rash heals; this is called postherpetic neuralgia.",
+     "Pain can last for months after the rash heals. Doctors call this postherpetic neuralgia."),
+    ("Phototherapy with narrowband UVB is usually given two to three times a week.",
+     "Light treatment with narrowband UVB is usually given 2 to 3 times a week. Doctors call this phototherapy."),
+])
+def test_doctors_call_this_names_a_term(source, candidate):
+    v = check_rewrite(source, candidate)
+    assert v.accepted, v.reasons
