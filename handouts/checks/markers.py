@@ -300,7 +300,7 @@ def findings(source: str, candidate: str) -> list[Finding]:
         out.append(Finding(Kind.HEDGE, tuple(dict.fromkeys(s.hedges)),
                            f"drops {quote(s.hedges)}: the rewrite says for certain what your fact says "
                            "may happen", "markers"))
-    elif c.hedges and not s.hedges and "hedge" not in lexicon and not (
+    elif c.hedges and not s.hedges and "hedge" not in lexicon and _softens(source, candidate) and not (
             _POSSIBLE.search(normalize(source)) and set(c.hedges) <= {"can", "could", "helps", "help"}):
         out.append(Finding(Kind.HEDGE, tuple(dict.fromkeys(c.hedges)),
                            f"adds {quote(c.hedges)}: the rewrite makes your fact less certain", "markers"))
@@ -357,6 +357,20 @@ def _swaps(source: str, candidate: str) -> list[Finding]:
                                    "put the same things the other way round", "markers"))
                 break
     return out
+
+
+def _softens(source: str, candidate: str) -> bool:
+    """Does an added hedge bear on something the fact says? "may not clear" for "will not
+    clear" does; "It can be itchy" where the fact says nothing of itch is an invented claim,
+    which the content check reports."""
+    said = {stem(t) for t in tokens(source) if t not in wordlist("function_words")}
+    low = _NOT_HEDGES.sub(" ", re.sub(r"\([^()]*\)", " ", normalize(candidate)))
+    for m in _HEDGE_RE.finditer(low):
+        clause = re.split(r"[.;:!?,]", low[m.end():])[0]
+        after = [t for t in tokens(clause)[:5] if t not in wordlist("function_words")][:2]
+        if any(stem(t) in said for t in after):
+            return True
+    return False
 
 
 def check(source: str, candidate: str) -> list[str]:

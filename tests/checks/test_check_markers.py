@@ -209,3 +209,10 @@ def test_doctors_call_this_is_a_name_not_a_phone_call():
     assert markers.check("This is called postherpetic neuralgia.", "Doctors call this postherpetic neuralgia.") == []
     assert markers.check("See a doctor.", "Call a doctor.") == [
         "adds 'call' (telling them to contact you), which your fact does not say"]
+
+
+def test_a_hedge_inside_an_invented_sentence_is_left_to_the_content_check():
+    src = "Early treatment clears most acne."
+    assert markers.check(src, "Acne is common. It can be itchy. Early treatment clears most acne.") == []
+    assert markers.check("Early treatment clears most acne.", "Early treatment can clear most acne.") == [
+        "adds 'can': the rewrite makes your fact less certain"]
