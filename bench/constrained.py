@@ -21,8 +21,8 @@ from __future__ import annotations
 import json
 import statistics
 import time
-from pathlib import Path
 from dataclasses import replace
+from pathlib import Path
 
 from handouts.checks import check_rewrite
 from handouts.checks.readability import readability
