@@ -105,6 +105,7 @@ class ContentReport:
     added: list[str] = field(default_factory=list)  # rewrite words not grounded in the source (shown)
     repeated: list[tuple[str, int, int]] = field(default_factory=list)  # (phrase, rewrite n, source n)
     unnegated: list[tuple[str, str]] = field(default_factory=list)  # (negation, word it covered)
+    negated: list[tuple[str, str]] = field(default_factory=list)  # (negation, fact word it now covers)
 
     def findings(self) -> list[Finding]:
         out = []
@@ -120,6 +121,12 @@ class ContentReport:
         for neg, words in by_negation.items():
             out.append(Finding(Kind.NEGATION, (neg, *words),
                                f"no longer says '{neg}' before {quote(words)}", "content"))
+        by_negation = {}
+        for neg, word in self.negated:
+            by_negation.setdefault(neg, []).append(word)
+        for neg, words in by_negation.items():
+            out.append(Finding(Kind.NEGATION, (neg, *words),
+                               f"says '{neg}' before {quote(words)}, where your fact does not", "content"))
         for phrase, n_cand, n_src in self.repeated:
             out.append(Finding(Kind.REPEATED_PHRASE, (phrase,),
                                f"says '{phrase}' {times(n_cand)} where your fact says it {times(n_src)}, "
@@ -395,6 +402,40 @@ def _unnegated(source: str, candidate: str, hits: list[TermHit]) -> list[tuple[s
     return list(dict.fromkeys(out))
 
 
+_SOFT_NEGATION = re.compile(r"\b(?:instead of|rather than|unless|except|free of|not|avoided|stopped)\b|-free\b|"
+                            r"\bnon-|\b(?:un|in|im|dis)[a-z]+(?:able|ible|ful)\b")
+
+
+def _newly_negated(source: str, candidate: str, hits: list[TermHit]) -> list[tuple[str, str]]:
+    """A word of the fact may not come under a negation the fact does not put it under:
+    "it is contagious" is not "you cannot catch it". (Split negations are fine: "Do not
+    pick or squeeze" -> "Do not pick. Do not squeeze.")"""
+    said = {stem(t) for t in tokens(source)}
+    negated = {st for part in _CLAUSE_BREAK.split(normalize(source))
+               if any(_is_negation(c, i) for c in [tokens(part)] for i in range(len(c)))
+               or _SOFT_NEGATION.search(part)
+               for st in map(stem, tokens(part))}
+    # a plain synonym of a negated term is negated too ("lesions" -> "spots")
+    negated |= {x for h in hits if any(_in(t, negated) for t in h.stems) for p in h.plains for x in p}
+    out = []
+    # an explanation in brackets ("non-comedogenic (won't clog pores)") explains, it does not negate
+    for clause in _clauses(re.sub(r"\([^()]*\)", " ", candidate)):
+        for i in range(len(clause)):
+            if not _is_negation(clause, i):
+                continue
+            seen = False
+            for w in clause[i + 1:]:
+                if w == "to" and seen:
+                    break  # "never used alone to prevent resistance": a purpose, outside the "never"
+                st = stem(w)
+                if _free(w, False) or len(w) < 2:
+                    continue
+                seen = True
+                if st in said and not _in(st, negated):
+                    out.append((clause[i], w))
+    return list(dict.fromkeys(out))
+
+
 def analyse(source: str, candidate: str, *, glossary: Mapping[str, str] | None = None,
             strict: bool = False) -> ContentReport:
     src, cand = Words.of(source), Words.of(candidate)
@@ -408,6 +449,7 @@ def analyse(source: str, candidate: str, *, glossary: Mapping[str, str] | None =
         added=_added_words(src, cand, _grounded(src, hits, reverse), strict, candidate),
         repeated=_repeated_phrases(src, cand),
         unnegated=_unnegated(source, candidate, hits),
+        negated=_newly_negated(source, candidate, hits),
     )
 
 

@@ -148,3 +148,13 @@ def test_care_and_treatment_are_claims_of_their_own(source, candidate, word):
 ])
 def test_treatment_words_where_the_fact_speaks_of_treatment(source, candidate):
     assert "adds" not in " ".join(content.check(source, candidate))
+
+
+def test_a_fact_word_may_not_come_under_a_new_negation():
+    # the fact has a 'not' elsewhere, so counting negations alone would miss it
+    assert content.check("Acne is not caused by dirt, and it is contagious.",
+                         "Acne is not caused by dirt, and it is not contagious.") == [
+        "says 'not' before 'contagious', where your fact does not"]
+    assert content.check("Do not pick or squeeze spots.", "Do not pick spots. Do not squeeze them.") == []
+    assert content.check("Hydroquinone and retinoids are avoided in pregnancy.",
+                         "If you are pregnant, do not use hydroquinone or retinoids.") == []

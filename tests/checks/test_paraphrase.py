@@ -108,3 +108,10 @@ def test_second_set_paraphrases_do_not_hide_a_change(source, candidate):
 def test_doctors_call_this_names_a_term(source, candidate):
     v = check_rewrite(source, candidate)
     assert v.accepted, v.reasons
+
+
+def test_you_cannot_catch_it_is_not_contagious():
+    cand = "Acne is not caused by dirt or by not keeping clean. You cannot catch acne from someone or give it to anyone."
+    v = check_rewrite("Acne is not caused by dirt or poor hygiene, and it is not contagious.", cand)
+    assert v.accepted, v.reasons
+    assert not check_rewrite("Acne is not caused by dirt or poor hygiene, and it is contagious.", cand).accepted
