@@ -406,6 +406,16 @@ _SOFT_NEGATION = re.compile(r"\b(?:instead of|rather than|unless|except|free of|
                             r"\bnon-|\b(?:un|in|im|dis)[a-z]+(?:able|ible|ful)\b")
 
 
+def _negating_term(part_stems: list[str]) -> bool:
+    """Does this clause hold a lexicon term whose plain words say "not" ("contraindicated"
+    -> "must not be used")?"""
+    for term_stems, _ in markers._negating_entries():
+        n = len(term_stems)
+        if any(tuple(part_stems[i:i + n]) == term_stems for i in range(len(part_stems) - n + 1)):
+            return True
+    return False
+
+
 def _newly_negated(source: str, candidate: str, hits: list[TermHit]) -> list[tuple[str, str]]:
     """A word of the fact may not come under a negation the fact does not put it under:
     "it is contagious" is not "you cannot catch it". (Split negations are fine: "Do not
@@ -413,7 +423,7 @@ def _newly_negated(source: str, candidate: str, hits: list[TermHit]) -> list[tup
     said = {stem(t) for t in tokens(source)}
     negated = {st for part in _CLAUSE_BREAK.split(normalize(source))
                if any(_is_negation(c, i) for c in [tokens(part)] for i in range(len(c)))
-               or _SOFT_NEGATION.search(part)
+               or _SOFT_NEGATION.search(part) or _negating_term(stems(part))
                for st in map(stem, tokens(part))}
     # a plain synonym of a negated term is negated too ("lesions" -> "spots")
     negated |= {x for h in hits if any(_in(t, negated) for t in h.stems) for p in h.plains for x in p}
