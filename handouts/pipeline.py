@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import fcntl
-import hashlib
 import json
 import os
 import sys
@@ -33,7 +32,6 @@ from handouts.core.drafts import (
     DraftSection,
     Origin,
     Provenance,
-    atomic_write,
     draft_path,
     dump_draft,
     load_draft,
@@ -53,6 +51,7 @@ from handouts.signoff import audit, labels, signoff
 from handouts.signoff.reviewers import list_path
 from handouts.sources.config import Project, load_project
 from handouts.sources.sheets import Sheet, load_sheets
+from handouts.core.files import atomic_write, sha256_bytes
 
 if TYPE_CHECKING:  # drafting is imported by the commands that use it
     from handouts.drafting.drafting import Drafter, Stats
@@ -238,7 +237,7 @@ def _record_create_once(project: Project, handout_id: str, content_sha256: str, 
 
 def _file_sha256(path: Path) -> str | None:
     try:
-        return hashlib.sha256(read_limited(path, f"{path.parent.name}/{path.name}", 20 * MAX_BYTES)).hexdigest()
+        return sha256_bytes(read_limited(path, f"{path.parent.name}/{path.name}", 20 * MAX_BYTES))
     except FileNotFoundError:
         return None
 
@@ -277,7 +276,7 @@ def read_draft(project: Project, handout_id: str) -> Draft | None:
         data = read_limited(path, f"drafts/{path.name}", root=project.root)
     except FileNotFoundError:
         return None
-    digest = hashlib.sha256(data).hexdigest()
+    digest = sha256_bytes(data)
     m = memo.for_project(project)
     k = memo.key("draft", digest, handout_id)
     hit = m.get("draft", k)

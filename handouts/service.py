@@ -50,7 +50,8 @@ from handouts.signoff.labels import (ACK, APPROVED, AWAITING, CHANGES, DUE, FAIL
                                      check_verdict, fact_findings, finding_key, is_edited, origin_label, plain_message,
                                      state_label, to_acknowledge)
 from handouts.signoff.signoff import MEANING, HandoutStatus, State
-from handouts.sources.sheets import load_sheet, sha256_bytes
+from handouts.sources.sheets import load_sheet
+from handouts.core.files import sha256_bytes
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

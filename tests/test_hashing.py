@@ -7,8 +7,9 @@ The expected values below were computed once and are pinned.
 
 from __future__ import annotations
 
-from handouts import audit, signoff
-from handouts.drafts import Draft, DraftFact, DraftSection, Origin
+from handouts.core import files
+from handouts.core.drafts import Draft, DraftFact, DraftSection, Origin
+from handouts.signoff import audit, signoff
 
 DATA = {"b": [1, 2.5, None, True], "a": "caf\u00e9 \u2014 \"quoted\"", "c": {"z": "", "y": []}}
 
@@ -23,8 +24,8 @@ def _draft() -> Draft:
 
 
 def test_canonical_json_is_pinned():
-    assert audit.canonical(DATA) == ('{"a":"caf\u00e9 \u2014 \\"quoted\\"","b":[1,2.5,null,true],'
-                                     '"c":{"y":[],"z":""}}')
+    assert files.canonical_json(DATA) == ('{"a":"caf\u00e9 \u2014 \\"quoted\\"","b":[1,2.5,null,true],'
+                                          '"c":{"y":[],"z":""}}')
 
 
 def test_content_hash_of_a_draft_is_pinned():
@@ -35,6 +36,8 @@ def test_content_hash_of_a_draft_is_pinned():
 
 
 def test_record_and_audit_line_hashes_are_pinned():
-    assert signoff.record_sha256({"record_sha256": "ignored", **DATA}) == "155715d548196b93bdd6337c1a8e838d25527555392a10f4b3c351c8a902aa39"
-    assert audit.sha256_text(audit.canonical(DATA)) == "155715d548196b93bdd6337c1a8e838d25527555392a10f4b3c351c8a902aa39"
-    assert audit.signed_payload({"hash": "x", "sig": "y", **DATA}) == audit.canonical(DATA).encode("utf-8")
+    want = "155715d548196b93bdd6337c1a8e838d25527555392a10f4b3c351c8a902aa39"
+    assert signoff.record_sha256({"record_sha256": "ignored", **DATA}) == want
+    assert files.canonical_sha256(DATA) == want
+    assert files.sha256_text(files.canonical_json(DATA)) == want
+    assert audit.signed_payload({"hash": "x", "sig": "y", **DATA}) == files.canonical_json(DATA).encode("utf-8")

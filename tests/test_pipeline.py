@@ -13,6 +13,7 @@ from handouts.core.drafts import draft_path, load_draft, save_draft
 from handouts.core.exceptions import InputError, ModelTimeout
 from handouts.drafting.models import ScriptedModel
 from handouts.signoff import signoff
+from handouts.core import files
 from tests.conftest import FIXTURES
 from handouts.pipeline import verify_audit
 
@@ -346,9 +347,9 @@ def test_attack_a_forged_approval_is_not_published(tiny):
            "content": d.content(), "signs_for_edits": []}
     rec["record_sha256"] = signoff.record_sha256(rec)
     e = {"event": "approve", "id": "hives", "by": "dana-reyes", "record": rec, "ts": rec["signed_at"],
-         "n": len(lines) + 1, "prev": audit.sha256_text(lines[-1]), "sig": "U1NIU0lH" + "A" * 100}
-    e["hash"] = audit.sha256_text(audit.canonical(e))
-    log.write_text("\n".join(lines + [audit.canonical(e)]) + "\n")
+         "n": len(lines) + 1, "prev": files.sha256_text(lines[-1]), "sig": "U1NIU0lH" + "A" * 100}
+    e["hash"] = files.sha256_text(files.canonical_json(e))
+    log.write_text("\n".join(lines + [files.canonical_json(e)]) + "\n")
     with pytest.raises(SignoffError) as exc:
         build(tiny)
     assert f"signoffs/audit.jsonl:{len(lines) + 1}: the signature of 'dana-reyes' does not verify" in exc.value.message

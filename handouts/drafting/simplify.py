@@ -75,8 +75,9 @@ from functools import lru_cache
 from typing import Callable
 
 from handouts.checks.english import verb_form
-from handouts.core.drafts import as_bullets, list_parts, split_sentences
+from handouts.core.drafts import as_bullets, list_parts
 from handouts.sources.lexicon import definition, drugs, wordlist
+from handouts.core.text import split_sentences
 
 _AUX = frozenset("is are was were be been am can cannot could may might must should will would shall "
                  "do does did has have had need needs".split())

@@ -21,9 +21,9 @@ from urllib.parse import urljoin
 
 import jinja2
 
-from handouts.core.drafts import atomic_write
 from handouts.core.exceptions import PublishError
 from handouts.publish.render import render
+from handouts.core.files import atomic_write
 
 PAPER = {"A4": "A4", "Letter": "letter"}
 

@@ -35,7 +35,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from handouts.core import memo
-from handouts.core.drafts import Draft, atomic_write
+from handouts.core.drafts import Draft
 from handouts.core.exceptions import InputError, PublishError
 from handouts.core.yamlsafe import read_limited
 from handouts.publish import pdf as pdfs
@@ -45,6 +45,7 @@ from handouts.publish.render import branding
 from handouts.publish.sitescan import scan_site
 from handouts.signoff.signoff import HandoutStatus
 from handouts.sources.config import SITE_URL, Project
+from handouts.core.files import atomic_write
 
 SHIM_NAME = "mkdocs_hooks.py"
 SHIM = ('"""Written by `handouts build`: the mkdocs hook shipped with the handouts package."""\n'

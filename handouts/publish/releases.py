@@ -50,9 +50,9 @@ from importlib import metadata
 from pathlib import Path
 
 from handouts import __version__
-from handouts.core.drafts import atomic_write
 from handouts.core.exceptions import PublishError
 from handouts.signoff import audit
+from handouts.core.files import atomic_write, canonical_sha256, file_sha256, sha256_text
 
 FORMAT = 1
 KEEP = 20  # manifests kept besides those of site/ and site.prev/
@@ -65,22 +65,6 @@ def releases_dir(project) -> Path:
 
 def manifest_path(project, release: str) -> Path:
     return releases_dir(project) / f"{release}.json"
-
-
-def _canonical(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 # -- the files of a release ------------------------------------------------------------
@@ -109,7 +93,7 @@ def tree(folder: Path) -> tuple[dict[str, str], list[str]]:
 
 
 def release_id(files: dict[str, str]) -> str:
-    return _sha(_canonical(files).encode("utf-8"))
+    return canonical_sha256(files)
 
 
 # -- what a release is made from -------------------------------------------------------
@@ -174,7 +158,7 @@ def input_fingerprint(project) -> dict:
     config = mkdocs_config(project)
     files["mkdocs.yml"] = file_sha256(config) if config.is_file() else ""
     body = {"files": files, "code": code_sha256(), "packages": package_versions(), "version": __version__}
-    return {"sha256": _sha(_canonical(body).encode("utf-8")), **body}
+    return {"sha256": canonical_sha256(body), **body}
 
 
 def site_key(project, items) -> str:
@@ -197,7 +181,7 @@ def site_key(project, items) -> str:
         "mkdocs.yml": file_sha256(config) if config.is_file() else "",
         "code": code_sha256(), "packages": package_versions(),
     }
-    return _sha(_canonical(body).encode("utf-8"))
+    return canonical_sha256(body)
 
 
 def audit_head(project) -> dict:
@@ -333,7 +317,7 @@ def anchor_problem(project) -> str | None:
     if len(lines) < length:
         return (f"{audit.LOG_NAME}: has {len(lines)} lines, but the live site was published from a log of {length} "
                 f"lines; the log was cut: restore it (e.g. `git checkout signoffs/`)")
-    if length and audit.sha256_text(lines[length - 1]) != head:
+    if length and sha256_text(lines[length - 1]) != head:
         return (f"{audit.LOG_NAME}:{length}: is not the line the live site was published from (head {head[:12]}); "
                 f"the log was rewritten or replaced: restore it (e.g. `git checkout signoffs/`)")
     return None

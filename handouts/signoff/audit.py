@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import re
@@ -42,9 +41,9 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from handouts.core.drafts import atomic_write
 from handouts.core.exceptions import SignoffError
 from handouts.signoff import reviewers
+from handouts.core.files import atomic_write, canonical_json, sha256_bytes, sha256_text
 
 LOG_NAME = "signoffs/audit.jsonl"
 GENESIS = "0" * 64
@@ -59,15 +58,6 @@ _held = threading.local()
 # -- encoding --------------------------------------------------------------------------
 
 
-def canonical(obj) -> str:
-    """The one JSON encoding we hash: sorted keys, no spaces, UTF-8 kept as is."""
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def utc_now() -> str:
     return format_ts(datetime.now(timezone.utc))
 
@@ -79,12 +69,12 @@ def format_ts(moment: datetime) -> str:
 
 
 def _self_hash(entry: dict) -> str:
-    return sha256_text(canonical({k: v for k, v in entry.items() if k != "hash"}))
+    return sha256_text(canonical_json({k: v for k, v in entry.items() if k != "hash"}))
 
 
 def signed_payload(entry: dict) -> bytes:
     """What a reviewer signs: the whole line but its signature and its own hash."""
-    return canonical({k: v for k, v in entry.items() if k not in ("hash", "sig")}).encode("utf-8")
+    return canonical_json({k: v for k, v in entry.items() if k not in ("hash", "sig")}).encode("utf-8")
 
 
 def parse_ts(ts) -> datetime | None:
@@ -268,7 +258,7 @@ def append(project, event: dict, *, now: datetime | None = None, signer=None) ->
                                    f"is not the key listed for {signer.reviewer.printed} ({signer.reviewer.id}); "
                                    f"nothing was recorded")
         entry["hash"] = _self_hash(entry)
-        raw = (canonical(entry) + "\n").encode("utf-8")
+        raw = (canonical_json(entry) + "\n").encode("utf-8")
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
@@ -354,7 +344,7 @@ def _checkpoint_path(project) -> Path:
 
 def _reviewers_sha(project) -> str:
     path = reviewers.list_path(project)
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+    return sha256_bytes(path.read_bytes()) if path.exists() else ""
 
 
 def _trusted_length(project, lines: list[str], reviewers_sha: str) -> int:

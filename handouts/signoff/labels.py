@@ -9,11 +9,10 @@ short stable id that `--acknowledge` names.
 
 from __future__ import annotations
 
-import hashlib
-
 from handouts.checks.handout import Finding, Report
 from handouts.core.drafts import DraftFact, Origin
 from handouts.signoff.signoff import HandoutStatus, State
+from handouts.core.files import sha256_bytes
 
 ACK = "acknowledge"  # severity of a finding on clinician-written text: shown, acknowledged, not blocking
 
@@ -68,7 +67,7 @@ def origin_label(fact: DraftFact) -> str:
 def finding_key(fact_id: str, text: str, kind: str, message: str) -> str:
     """A short stable id for one finding on one exact text (what `--acknowledge` names)."""
     raw = "\n".join([fact_id, text, kind, message]).encode("utf-8")
-    return hashlib.sha256(raw).hexdigest()[:10]
+    return sha256_bytes(raw)[:10]
 
 
 def fact_findings(fact_id: str, text: str, verdict, *, origin: Origin) -> list[Finding]:

@@ -43,9 +43,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from handouts.core import textfields
-from handouts.core.drafts import atomic_write
 from handouts.core.exceptions import InputError, SignoffError
 from handouts.core.yamlsafe import at, load_yaml
+from handouts.core.files import atomic_write
 
 LIST_NAME = "signoffs/reviewers.yaml"
 NAMESPACE = "handouts"

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import calendar
 import enum
-import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -41,10 +40,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from handouts.core import textfields
-from handouts.core.drafts import Draft, atomic_write
+from handouts.core.drafts import Draft
 from handouts.core.exceptions import SignoffError
 from handouts.signoff import audit, reviewers
 from handouts.signoff.reviewers import Signer
+from handouts.core.files import atomic_write, canonical_sha256
 
 if TYPE_CHECKING:  # pragma: no cover
     from handouts.checks.handout import Report
@@ -118,14 +118,12 @@ class HandoutStatus:
 
 
 def record_sha256(record: dict) -> str:
-    body = {k: v for k, v in record.items() if k != "record_sha256"}
-    return audit.sha256_text(audit.canonical(body))
+    return canonical_sha256({k: v for k, v in record.items() if k != "record_sha256"})
 
 
 def content_sha256_of(content: dict) -> str:
     """The same hash as Draft.content_sha256(), for a stored content dict."""
-    raw = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+    return canonical_sha256(content)
 
 
 def record_problem(record, handout_id: str) -> str | None:

@@ -9,7 +9,6 @@ Every problem in every sheet is collected and reported at once, each as one line
 from __future__ import annotations
 
 import difflib
-import hashlib
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field, replace
@@ -20,6 +19,7 @@ import yaml
 from handouts.core.exceptions import InputError
 from handouts.core.memo import key as memo_key
 from handouts.core.yamlsafe import FILE, TOP, at, join, problem, read_document, read_limited
+from handouts.core.files import sha256_bytes
 
 # Fixed vocabulary of section keys, in the order a handout shows them by default,
 # with the heading used when a sheet gives none. "{title}" is the sheet title.
@@ -100,10 +100,6 @@ class Sheet:
     def facts(self) -> list[Fact]:
         """Every fact in handout order, the summary first."""
         return [self.summary] + [f for s in self.sections for f in s.facts]
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _remembered(path: Path, display: str, memo) -> Sheet:

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from handouts.core.exceptions import SignoffError
+from handouts.core import files
 from handouts.signoff import audit, reviewers, signoff
 from tests.signoff_support import PROVENANCE, REVIEWER, T0, make_draft, project, report_for, signer
 from handouts.pipeline import verify_audit
@@ -40,8 +41,8 @@ def _rehash(line: str) -> str:
     """What a careful forger does: fix the line's own hash after editing it."""
     e = json.loads(line)
     e.pop("hash")
-    e["hash"] = audit.sha256_text(audit.canonical(e))
-    return audit.canonical(e) + "\n"
+    e["hash"] = files.sha256_text(files.canonical_json(e))
+    return files.canonical_json(e) + "\n"
 
 
 def test_lines_are_chained_numbered_timestamped_and_verified(tmp_path):
@@ -50,9 +51,9 @@ def test_lines_are_chained_numbered_timestamped_and_verified(tmp_path):
     entries = [json.loads(x) for x in lines]
     assert [e["n"] for e in entries] == [1, 2, 3]
     assert entries[0]["prev"] == "0" * 64
-    assert entries[1]["prev"] == audit.sha256_text(lines[0].rstrip("\n"))
+    assert entries[1]["prev"] == files.sha256_text(lines[0].rstrip("\n"))
     assert entries[2]["ts"] == "2026-01-15T09:30:00Z"
-    assert lines[0] == audit.canonical(entries[0]) + "\n"  # one JSON object per line, keys sorted
+    assert lines[0] == files.canonical_json(entries[0]) + "\n"  # one JSON object per line, keys sorted
     assert verify_audit(p) == []
 
 
@@ -95,7 +96,7 @@ def _tamper(case: str, lines: list[str]) -> list[str]:
     elif case == "insert a forged line 3 (renumbered, rehashed)":
         forged = json.loads(lines[1])
         forged.update(n=3, new="forged")
-        lines.insert(2, _rehash(audit.canonical(forged)))
+        lines.insert(2, _rehash(files.canonical_json(forged)))
     elif case == "cut the last line in half":
         lines[4] = lines[4][: len(lines[4]) // 2]
     elif case == "duplicate line 4":
@@ -237,10 +238,10 @@ def _chain(lines: list[str], start: int = 0) -> list[str]:
     for raw in lines[start:]:
         e = json.loads(raw)
         e["n"] = len(out) + 1
-        e["prev"] = audit.sha256_text(out[-1].rstrip("\n")) if out else audit.GENESIS
+        e["prev"] = files.sha256_text(out[-1].rstrip("\n")) if out else audit.GENESIS
         e.pop("hash", None)
-        e["hash"] = audit.sha256_text(audit.canonical(e))
-        out.append(audit.canonical(e) + "\n")
+        e["hash"] = files.sha256_text(files.canonical_json(e))
+        out.append(files.canonical_json(e) + "\n")
     return out
 
 
@@ -254,9 +255,9 @@ def _forged_approval(p, d, handout_id="acne", ts="2025-01-15T09:30:00Z", by="dan
     if sign_with is not None:
         lines = _lines(audit.log_path(p)) if audit.log_path(p).exists() else []
         e["n"] = len(lines) + 1
-        e["prev"] = audit.sha256_text(lines[-1].rstrip("\n")) if lines else audit.GENESIS
+        e["prev"] = files.sha256_text(lines[-1].rstrip("\n")) if lines else audit.GENESIS
         e["sig"] = sign_with.sign(audit.signed_payload(e))
-    return audit.canonical(e) + "\n"
+    return files.canonical_json(e) + "\n"
 
 
 def _publishable(p, d) -> bool:
@@ -320,7 +321,7 @@ def test_attack_a_rewritten_and_rechained_old_approval_is_refused(tmp_path):
     rec["content"]["sections"][2]["texts"][0] = "Keep using it even if your face swells."
     rec["content_sha256"] = signoff.content_sha256_of(rec["content"])
     rec["record_sha256"] = signoff.record_sha256(rec)
-    lines[0] = audit.canonical(e) + "\n"
+    lines[0] = files.canonical_json(e) + "\n"
     _write(path, _chain(lines))
     assert verify_audit(p) == [bad_signature(1)]
     changed = make_draft()
@@ -336,11 +337,11 @@ def test_attack_a_back_dated_entry_is_refused(tmp_path, how):
         e = json.loads(lines[0])
         e["ts"] = e["record"]["signed_at"] = "2025-01-15T09:30:00Z"
         e["record"]["record_sha256"] = signoff.record_sha256(e["record"])
-        _write(path, _chain([audit.canonical(e) + "\n"]))
+        _write(path, _chain([files.canonical_json(e) + "\n"]))
         assert verify_audit(p) == [bad_signature(1)]
     else:
         forged = {"event": "create", "id": "acne", "content_sha256": "1" * 64, "ts": "2025-01-15T09:30:00Z"}
-        _write(path, _chain(lines + [audit.canonical(forged) + "\n"]))
+        _write(path, _chain(lines + [files.canonical_json(forged) + "\n"]))
         assert verify_audit(p) == [
             "signoffs/audit.jsonl:2: dated 2025-01-15T09:30:00Z, before line 1 (2026-01-15T09:30:00Z); times in "
             "the log never go back: the line was back-dated or moved"]
@@ -368,7 +369,7 @@ def test_attack_an_approval_moved_to_another_handout_is_refused(tmp_path):
     e = json.loads(_lines(path)[0])
     e["id"] = e["record"]["handout_id"] = "eczema"
     e["record"]["record_sha256"] = signoff.record_sha256(e["record"])
-    _write(path, _chain(_lines(path) + [audit.canonical(e) + "\n"]))
+    _write(path, _chain(_lines(path) + [files.canonical_json(e) + "\n"]))
     assert verify_audit(p) == [bad_signature(2)]
     eczema = make_draft("eczema")
     assert not _publishable(p, eczema)
@@ -380,7 +381,7 @@ def test_attack_a_name_claimed_on_an_unsigned_line_is_refused(tmp_path):
     path.parent.mkdir(exist_ok=True)
     edit = {"event": "edit", "id": "acne", "by": "Dana Reyes, MD, FAAD", "fact": "about.1", "old": "a", "new": "b",
             "ts": "2026-01-15T09:30:00Z"}
-    _write(path, _chain([audit.canonical(edit) + "\n"]))
+    _write(path, _chain([files.canonical_json(edit) + "\n"]))
     assert verify_audit(p) == [
         "signoffs/audit.jsonl:1: names 'Dana Reyes, MD, FAAD' as its author but is not signed by them"]
 
@@ -424,7 +425,7 @@ def test_signatures_already_verified_on_this_machine_are_not_checked_again(tmp_p
     lines = _lines(path)
     e = json.loads(lines[1])
     e["new"] = "forged"
-    lines[1] = audit.canonical(e) + "\n"
+    lines[1] = files.canonical_json(e) + "\n"
     _write(path, _chain(lines))
     reviewers._verified.clear()
     assert verify_audit(p) == [bad_signature(2)]
@@ -457,7 +458,7 @@ def test_audit_verify_since_a_git_revision_refuses_a_cut_or_rewritten_log(tmp_pa
     lines = _lines(path)
     e = json.loads(lines[1])
     e["new"] = "other"
-    _write(path, _chain([lines[0], audit.canonical(e) + "\n"]))
+    _write(path, _chain([lines[0], files.canonical_json(e) + "\n"]))
     r = verify()
     assert r.exit_code == 5 and "signoffs/audit.jsonl:2: the signature of 'dana-reyes' does not verify" in r.output
     # an unsigned last line rewritten (no signature covers it yet): only the committed log shows it

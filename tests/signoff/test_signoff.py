@@ -19,6 +19,7 @@ import pytest
 from handouts.core.exceptions import SignoffError
 from handouts.signoff import audit, signoff
 from handouts.signoff.signoff import State
+from handouts.core import files
 from tests.signoff_support import PROVENANCE, REVIEWER, SHEET, T0, make_draft, project, report_for, signer
 from handouts.core.drafts import Origin
 from handouts.pipeline import verify_audit
@@ -135,7 +136,7 @@ def _valid_approval_oracle(p, drafts, sheets) -> set[str]:
         rec = e.get("record") or {}
         body = {k: v for k, v in rec.items() if k != "record_sha256"}
         if (e["event"] == "approve" and e["id"] in drafts and rec.get("handout_id") == e["id"]
-                and rec.get("record_sha256") == audit.sha256_text(audit.canonical(body))
+                and rec.get("record_sha256") == files.sha256_text(files.canonical_json(body))
                 and rec["content_sha256"] == drafts[e["id"]].content_sha256()
                 and rec["sheet_sha256"] == sheets[e["id"]] == drafts[e["id"]].sheet_sha256):
             ok.add(e["id"])
@@ -193,13 +194,13 @@ def test_copying_an_approval_record_to_another_handout_is_detected_and_refused(t
     line["record"] = dict(line["record"], handout_id="eczema")
     line["record"]["record_sha256"] = signoff.record_sha256(line["record"])
     line.pop("hash")
-    line["hash"] = audit.sha256_text(audit.canonical(line))
-    log.write_bytes(good + (audit.canonical(line) + "\n").encode())
+    line["hash"] = files.sha256_text(files.canonical_json(line))
+    log.write_bytes(good + (files.canonical_json(line) + "\n").encode())
     line["n"] = 2  # renumber and re-chain too
-    line["prev"] = audit.sha256_text(good.decode().splitlines()[0])
+    line["prev"] = files.sha256_text(good.decode().splitlines()[0])
     line.pop("hash")
-    line["hash"] = audit.sha256_text(audit.canonical(line))
-    log.write_bytes(good + (audit.canonical(line) + "\n").encode())
+    line["hash"] = files.sha256_text(files.canonical_json(line))
+    log.write_bytes(good + (files.canonical_json(line) + "\n").encode())
     assert not _status(p, eczema).is_publishable()
     assert verify_audit(p) == [
         "signoffs/audit.jsonl:2: the signature of 'dana-reyes' does not verify against signoffs/reviewers.yaml: "
