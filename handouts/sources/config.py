@@ -88,6 +88,8 @@ class ModelSettings(_Strict):
     path: str = ""
     url: str = ""
     name: str = ""  # model name sent to the server (openai backend)
+    # generation parameters: the one place their defaults and ranges are set
+    # (drafting.models.Params takes its defaults from here; `candidates` is drafting's own)
     n_ctx: int = Field(2048, ge=256, le=131072)
     max_tokens: int = Field(120, ge=8, le=4096)
     temperature: float = Field(0.3, ge=0, le=2)

@@ -159,3 +159,16 @@ def test_unreachable_server_is_a_clear_error():
     model = OpenAIServerModel(f"http://127.0.0.1:{port}")
     with pytest.raises(ModelError, match=f"cannot reach the model server at http://127.0.0.1:{port}"):
         model.generate(rewrite_messages(FACT), Params())
+
+
+def test_model_settings_take_every_generation_default_from_params():
+    from dataclasses import fields
+
+    from handouts.sources.config import ModelSettings, Settings
+    from handouts.drafting.models import params_from
+
+    assert {f.name for f in fields(Params)} <= set(ModelSettings.model_fields)
+    assert params_from(Settings()) == Params()
+    assert params_from(Settings()).as_dict() == Params().as_dict() == {
+        "temperature": 0.3, "top_p": 0.9, "repeat_penalty": 1.1, "max_tokens": 120, "n_ctx": 2048,
+        "seed": 1, "timeout_seconds": 60}
