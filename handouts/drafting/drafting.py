@@ -20,7 +20,7 @@ import re
 import sys
 import time
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import click
 
@@ -141,9 +141,18 @@ def candidate_params(params: Params, i: int) -> Params:
     return params.with_seed(params.seed + i, temperature=0.0 if i == 0 else None)
 
 
+class Judgement(NamedTuple):
+    """What a Candidate records of its judging: the guard's verdict (as messages), plus the
+    drafting limits (cut off, too many sentences, no prose), and the reading grade if accepted."""
+
+    accepted: bool
+    reasons: list[str]
+    grade: float | None
+
+
 def judge(fact: Fact, text: str, finish_reason: str, glossary: dict,
-          max_sentences: int | None = MAX_SENTENCES) -> tuple[bool, list[str], float | None]:
-    """Verdict on one candidate: accepted, reasons, reading grade.
+          max_sentences: int | None = MAX_SENTENCES) -> Judgement:
+    """Judge one candidate: accepted, reasons, reading grade.
 
     `max_sentences` bounds a model's output (a rambling model adds sentences); the
     sentence rules have no such bound: each of their sentences comes from the fact.
@@ -166,7 +175,7 @@ def judge(fact: Fact, text: str, finish_reason: str, glossary: dict,
     grade = _grade(text) if not reasons else None
     if grade == float("inf"):
         reasons.append("no prose to score")
-    return (not reasons), reasons, grade
+    return Judgement(not reasons, reasons, grade)
 
 
 def choose(source: str, candidates: list[Candidate]) -> Candidate | None:
