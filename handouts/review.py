@@ -50,10 +50,9 @@ from handouts.service import MEANING, Service, State
 
 LOCAL_HOST = "127.0.0.1"
 MAX_BODY = 200_000
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ROUTE = re.compile(r"^/h/([a-z0-9-]+)(?:/(approve|reject|edit))?$")
 QUEUE_ORDER = [State.AWAITING_REVIEW, State.CHANGES_REQUESTED, State.CHECKS_FAILED, State.DRAFTED,
-               State.APPROVED, State.PUBLISHED, State.RETIRED]
+               State.APPROVED, State.RETIRED]
 DONE = {
     "approved": "Approved for publication. Run `handouts build` to publish it.",
     "rejected": "Changes requested. The reason is kept with the draft.",

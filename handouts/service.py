@@ -22,7 +22,6 @@ failed, review due, retired.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -44,6 +43,8 @@ from handouts.core.drafts import (
     save_provenance,
 )
 from handouts.core.exceptions import HandoutsError, SignoffError
+from handouts.core.files import sha256_bytes
+from handouts.core.text import is_slug
 from handouts.publish import releases
 from handouts.signoff import audit, signoff
 from handouts.signoff.labels import (ACK, APPROVED, AWAITING, CHANGES, DUE, FAILED, NO_DRAFT, PUBLISHED, RETIRED, STATE_WORDS,
@@ -51,9 +52,7 @@ from handouts.signoff.labels import (ACK, APPROVED, AWAITING, CHANGES, DUE, FAIL
                                      state_label, to_acknowledge)
 from handouts.signoff.signoff import MEANING, HandoutStatus, State
 from handouts.sources.sheets import load_sheet
-from handouts.core.files import sha256_bytes
 
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def _section_of(draft: Draft, fact_id: str):
@@ -124,7 +123,7 @@ class Service:
         found = set()
         for folder in (self.project.drafts, self.project.sources):
             if Path(folder).is_dir():
-                found |= {p.stem for p in Path(folder).glob("*.yaml") if _SLUG.match(p.stem)}
+                found |= {p.stem for p in Path(folder).glob("*.yaml") if is_slug(p.stem)}
         return sorted(found)
 
     def draft(self, handout_id: str) -> Draft | None:

@@ -275,3 +275,11 @@ def test_check_says_passed_with_warnings_when_a_grade_is_over_target():
     failed = Report(id="a", grade=Grade(5.0, 6.0, 6, True))
     failed.add("error", "skin-of-color", "no section on how the condition looks on darker skin")
     assert service.check_verdict(failed) == "checks failed"
+
+
+def test_published_is_a_fact_of_the_site_not_a_signoff_state():
+    from handouts.signoff.signoff import HandoutStatus, State
+
+    assert "published" not in [s.value for s in State]  # sign-off never assigns it
+    awaiting = HandoutStatus("acne", State.AWAITING_REVIEW, "needs a clinician's sign-off")
+    assert service.state_label(awaiting, published=True) == "awaiting review"  # only approved content is live

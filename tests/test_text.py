@@ -22,3 +22,13 @@ def test_split_sentences(text, want):
 
 def test_split_at_stops_splits_before_lower_case_too():
     assert split_at_stops("use it. use it. Use it") == ["use it.", "use it.", "Use it"]
+
+
+@pytest.mark.parametrize("value, ok", [
+    ("acne", True), ("atopic-dermatitis", True), ("h2", True),
+    ("Acne", False), ("a_b", False), ("a--b", False), ("-a", False), ("a-", False), ("acne\n", False), ("", False),
+])
+def test_one_slug_rule_for_every_id(value, ok):
+    from handouts.core.text import is_slug
+
+    assert is_slug(value) is ok

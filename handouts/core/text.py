@@ -26,3 +26,12 @@ def split_at_stops(text: str) -> list[str]:
     """Split at every full stop before white space, whatever follows: for model output
     that may not start its sentences with a capital ("use it. use it. use it.")."""
     return [s for s in _STOP.split(text) if s]
+
+
+# A handout or reviewer id: lowercase letters and digits in words joined by single hyphens.
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def is_slug(value: str) -> bool:
+    """Is `value` a whole id ("acne", "atopic-dermatitis"; not "Acne", "a_b", "a--b", "acne\\n")?"""
+    return SLUG.fullmatch(value) is not None

@@ -46,6 +46,7 @@ from handouts.publish.sitescan import scan_site
 from handouts.signoff.signoff import HandoutStatus
 from handouts.sources.config import SITE_URL, Project
 from handouts.core.files import atomic_write
+from handouts.core.text import is_slug
 
 SHIM_NAME = "mkdocs_hooks.py"
 SHIM = ('"""Written by `handouts build`: the mkdocs hook shipped with the handouts package."""\n'
@@ -53,7 +54,6 @@ SHIM = ('"""Written by `handouts build`: the mkdocs hook shipped with the handou
 
 
 RESERVED_IDS = frozenset({"index", "assets", "search", "404", "sitemap", "pdf"})
-_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _STAGING = re.compile(r"^(?:site|docs)\.(?:new|old)-\d+-(\d+)$")
 
 
@@ -172,7 +172,7 @@ def _check_items(items: list[PublishItem]) -> None:
     seen: set[str] = set()
     for item in items:
         hid = item.draft.id
-        if not _ID.match(hid) or hid in RESERVED_IDS:
+        if not is_slug(hid) or hid in RESERVED_IDS:
             raise PublishError(f"{hid!r}: not a usable page name; use a lowercase slug other than "
                                f"{', '.join(sorted(RESERVED_IDS))}")
         if hid in seen:

@@ -28,13 +28,13 @@ DUE = "review due"
 RETIRED = "retired"
 STATE_WORDS = (NO_DRAFT, AWAITING, CHANGES, APPROVED, PUBLISHED, FAILED, DUE, RETIRED)
 _LABEL = {State.DRAFTED: NO_DRAFT, State.AWAITING_REVIEW: AWAITING, State.CHANGES_REQUESTED: CHANGES,
-          State.APPROVED: APPROVED, State.PUBLISHED: PUBLISHED, State.CHECKS_FAILED: FAILED,
+          State.APPROVED: APPROVED, State.CHECKS_FAILED: FAILED,
           State.RETIRED: RETIRED}
 
 
 def state_label(st: HandoutStatus, published: bool = False) -> str:
     """The one word for a handout's state, shared by `status`, `check`, the page and `build`."""
-    if st.review_flag and st.state in (State.APPROVED, State.PUBLISHED, State.AWAITING_REVIEW) and (
+    if st.review_flag and st.state in (State.APPROVED, State.AWAITING_REVIEW) and (
             st.approval is not None or st.review_flag == "overdue"):
         return DUE
     if published and st.is_publishable():

@@ -46,13 +46,13 @@ from handouts.core import textfields
 from handouts.core.exceptions import InputError, SignoffError
 from handouts.core.yamlsafe import at, load_yaml
 from handouts.core.files import atomic_write
+from handouts.core.text import is_slug
 
 LIST_NAME = "signoffs/reviewers.yaml"
 NAMESPACE = "handouts"
 KEY_ENV = "HANDOUTS_SIGNING_KEY"
 KEY_TYPES = ("ssh-ed25519", "sk-ssh-ed25519@openssh.com", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
              "ecdsa-sha2-nistp521", "sk-ecdsa-sha2-nistp256@openssh.com", "ssh-rsa")
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SIG_HEAD, _SIG_TAIL = "-----BEGIN SSH SIGNATURE-----", "-----END SSH SIGNATURE-----"
 HEADER = """\
 # Authorised reviewers: only a reviewer listed here can approve, request changes,
@@ -182,7 +182,7 @@ def load(project) -> list[Reviewer]:
         except SignoffError as exc:
             problems.append(at(LIST_NAME, fields["name"], f"{where}.name", exc.message))
             continue
-        if not _ID.match(item["id"]):
+        if not is_slug(item["id"]):
             problems.append(at(LIST_NAME, fields["id"], f"{where}.id",
                                "expected lowercase letters, digits and hyphens, e.g. dana-reyes"))
             continue

@@ -58,12 +58,15 @@ RECORDS_NOTE = ("Sign-off records copied from signoffs/audit.jsonl, where they a
 
 
 class State(enum.Enum):
-    DRAFTED = "drafted"
+    """Where a handout stands in sign-off. Whether the live site serves it is not a
+    sign-off state but a fact of the release (pipeline.published_ids); the words a
+    clinician reads combine both (labels.state_label)."""
+
+    DRAFTED = "drafted"  # no usable draft: none yet, another handout's, or older than its sheet
     CHECKS_FAILED = "checks failed"
     AWAITING_REVIEW = "awaiting review"
     CHANGES_REQUESTED = "changes requested"
     APPROVED = "approved"
-    PUBLISHED = "published"
     RETIRED = "retired"
 
 
@@ -111,7 +114,7 @@ class HandoutStatus:
     rejection: dict | None = None  # the latest request for changes, if any
 
     def is_publishable(self) -> bool:
-        return self.state in (State.APPROVED, State.PUBLISHED) and self.approval is not None
+        return self.state is State.APPROVED and self.approval is not None
 
 
 # -- records ---------------------------------------------------------------------------

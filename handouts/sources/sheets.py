@@ -20,6 +20,7 @@ from handouts.core.exceptions import InputError
 from handouts.core.memo import key as memo_key
 from handouts.core.yamlsafe import FILE, TOP, at, join, problem, read_document, read_limited
 from handouts.core.files import sha256_bytes
+from handouts.core.text import is_slug
 
 # Fixed vocabulary of section keys, in the order a handout shows them by default,
 # with the heading used when a sheet gives none. "{title}" is the sheet title.
@@ -144,7 +145,6 @@ REVIEW_FIELDS: tuple[str, ...] = ("interval_months",)
 REVIEW_MONTHS = (1, 120)
 SHEET_SUFFIX = ".yaml"
 
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _WHOLE_NUMBER = re.compile(r"[0-9]+")
 _STR = "tag:yaml.org,2002:str"
 _YAML = "tag:yaml.org,2002:"
@@ -396,7 +396,7 @@ class _SheetReader:
         value = self.text(node, "id", single_line=True)
         if value is None:
             return None
-        if not _SLUG.fullmatch(value):
+        if not is_slug(value):
             self.error(node, "id", f"{value} is not a lowercase slug; use lowercase letters, digits "
                                    f"and hyphens, like atopic-dermatitis")
             return None
