@@ -21,6 +21,7 @@ from handouts.checks import format_report_table
 from handouts.core.exceptions import HandoutsError, SignoffError
 from handouts.evaluate import evaluate, format_evaluation
 from handouts.service import MEANING, Service, State, check_verdict, plain_message, state_label
+from handouts.core.text import table
 from handouts.signoff import audit, reviewers
 from handouts.sources.config import load_project
 from handouts.verify import verify_jsonl
@@ -49,12 +50,7 @@ def _shown(text) -> str:
 
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
-    rows = [[_shown(c) for c in r] for r in rows]
-    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
-    fmt = "  ".join("{:<%d}" % w for w in widths)
-    lines = [fmt.format(*header), fmt.format(*["-" * w for w in widths])]
-    lines += [fmt.format(*[str(c) for c in r]) for r in rows]
-    return "\n".join(line.rstrip() for line in lines)
+    return table([[_shown(c) for c in r] for r in rows], header)
 
 
 def _print_rows(rows) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from handouts import checks
 from handouts.core.drafts import Origin, save_draft, save_provenance
 from handouts.pipeline import make_drafter
+from handouts.core.text import table
 
 
 def _grade(text: str) -> tuple[float | None, float | None]:
@@ -98,11 +99,10 @@ def format_evaluation(ev: dict) -> str:
         f"median grade before: FK {ev['median_grade_before']['fk']}  SMOG {ev['median_grade_before']['smog']}",
         f"median grade after:  FK {ev['median_grade_after']['fk']}  SMOG {ev['median_grade_after']['smog']}",
         "",
-        f"{'section':<18} {'accepted':>8} {'facts':>6} {'rate':>6}",
+        table([[sec, v["simplified"], v["facts"], f"{v['rate']:.0%}"] for sec, v in ev["per_section"].items()],
+              ["section", "accepted", "facts", "rate"], ["left", "right", "right", "right"]),
+        "",
     ]
-    for sec, v in ev["per_section"].items():
-        lines.append(f"{sec:<18} {v['simplified']:>8} {v['facts']:>6} {v['rate']:>6.0%}")
-    lines.append("")
     for h in ev["handouts"]:
         lines.append(f"{h['id']:<12} {h['simplified']}/{h['facts']} simplified; FK {h['grade_before']['fk']} -> "
                      f"{h['grade_after']['fk']}, SMOG {h['grade_before']['smog']} -> {h['grade_after']['smog']}")

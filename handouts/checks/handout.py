@@ -24,8 +24,8 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 from handouts.checks.readability import readability, strip_markdown
+from handouts.core.text import split_sentences, table
 from handouts.sources.lexicon import plain_terms, stems, tokens
-from handouts.core.text import split_sentences
 
 if TYPE_CHECKING:  # pragma: no cover
     from handouts.core.drafts import Draft
@@ -365,12 +365,8 @@ def format_report_table(report: Report) -> str:
         ("colour words without dark-skin note", str(len(soc.get("colour_words_without_dark_skin_note", []))), "0",
          "ok" if not soc.get("colour_words_without_dark_skin_note") else "check"),
     ]
-    w0 = max(len(r[0]) for r in rows)
-    w1 = max(len(r[1]) for r in rows + [("", "value")])
-    w2 = max(len(r[2]) for r in rows + [("", "", "target")])
     lines = [f"{report.id or '?'}: {'passed' if report.passed else 'FAILED'}",
-             f"  {'check':<{w0}}  {'value':>{w1}}  {'target':<{w2}}  result"]
-    lines += [f"  {a:<{w0}}  {b:>{w1}}  {c:<{w2}}  {d}" for a, b, c, d in rows]
+             table(rows, ["check", "value", "target", "result"], ["left", "right", "left", "left"], indent="  ")]
     lines.append(f"  how the texts were made: {made}")
     if report.findings:
         lines.append("  findings:")

@@ -1,4 +1,6 @@
-"""Foundation: splitting prose into sentences, the one way every stage does it.
+"""Foundation: text the stages share: sentence splitting, ids, and terminal tables.
+
+Sentences: the one way every stage splits prose.
 
 A sentence ends at '.', '!' or '?' (and any closing quotes or brackets right after
 it), before white space and a capital letter, a digit or an opening quote or bracket.
@@ -8,6 +10,9 @@ Imports nothing from handouts, so any stage may import it.
 from __future__ import annotations
 
 import re
+from typing import Sequence
+
+from tabulate import tabulate
 
 # Python's look-behind has a fixed width: 0, 1 or 2 closing marks after the stop.
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"')\]])|(?<=[.!?][\"')\]]{2}))"
@@ -35,3 +40,12 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 def is_slug(value: str) -> bool:
     """Is `value` a whole id ("acne", "atopic-dermatitis"; not "Acne", "a_b", "a--b", "acne\\n")?"""
     return SLUG.fullmatch(value) is not None
+
+
+def table(rows: Sequence[Sequence], header: Sequence[str], align: Sequence[str] | None = None,
+          indent: str = "") -> str:
+    """The one table layout of the CLI (tabulate's "simple": a header, a dashed rule, one
+    line a row); `align` per column, "left" (the default) or "right"; cells shown as given."""
+    text = tabulate([[str(c) for c in r] for r in rows], [str(h) for h in header], tablefmt="simple",
+                    disable_numparse=True, stralign="left", colalign=align)
+    return "\n".join(indent + line.rstrip() for line in text.splitlines())
