@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handouts import pipeline
-from handouts.drafting.models import ScriptedModel
+from tests.doubles import ScriptedModel
 from handouts.evaluate import evaluate, format_evaluation
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from handouts import pipeline
-from handouts.drafting.models import ScriptedModel
+from tests.doubles import ScriptedModel
 from handouts.publish import publish
 from handouts.signoff import audit, signoff
 

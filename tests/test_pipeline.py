@@ -11,7 +11,7 @@ import pytest
 from handouts import pipeline
 from handouts.core.drafts import draft_path, load_draft, save_draft
 from handouts.core.exceptions import InputError, ModelTimeout
-from handouts.drafting.models import ScriptedModel
+from tests.doubles import ScriptedModel
 from handouts.signoff import signoff
 from handouts.core import files
 from tests.conftest import FIXTURES

@@ -19,7 +19,7 @@ import pytest
 
 from handouts import pipeline
 from handouts.core.drafts import load_draft, save_draft
-from handouts.drafting.models import ScriptedModel
+from tests.doubles import ScriptedModel
 from handouts.signoff import audit
 from tests.conftest import FIXTURES, REPO
 from handouts.pipeline import verify_audit
@@ -48,7 +48,7 @@ import sys, time
 sys.path.insert(0, {repo!r})
 from pathlib import Path
 from handouts import pipeline
-from handouts.drafting.models import ScriptedModel
+from tests.doubles import ScriptedModel
 
 marker = Path({marker!r})
 def respond(text, params):
@@ -147,7 +147,7 @@ KILL_DRAFTING = """
 import os, sys
 sys.path.insert(0, {repo!r})
 from handouts import pipeline
-from handouts.drafting.models import ScriptedModel
+from tests.doubles import ScriptedModel
 from handouts.signoff import signoff
 
 point = {point!r}

@@ -11,7 +11,7 @@ import time
 import urllib.request
 
 from handouts import pipeline, review
-from handouts.drafting.models import ScriptedModel
+from tests.doubles import ScriptedModel
 from tests.conftest import FIXTURES
 from tests.test_review import HOST, TOKEN, FakeService, _clinic
 

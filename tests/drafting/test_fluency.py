@@ -6,7 +6,8 @@ import pytest
 
 from handouts.checks import Kind
 from handouts.drafting import fluency
-from handouts.drafting.models import OpenAIServerModel, ScriptedModel
+from handouts.drafting.models import OpenAIServerModel
+from tests.doubles import ScriptedModel
 
 SRC = "Wash the face twice daily with a gentle cleanser."
 

@@ -51,6 +51,7 @@ def test_constrained_generation_uses_only_allowed_words():
 
 
 def test_a_backend_that_cannot_constrain_says_so_with_none():
-    from handouts.drafting.models import Params, ScriptedModel
+    from handouts.drafting.models import Params
+    from tests.doubles import ScriptedModel
 
     assert ScriptedModel(["x"]).generate_constrained([{"role": "user", "content": "x"}], Params(), "root ::= \"a\"") is None

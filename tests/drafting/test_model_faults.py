@@ -18,7 +18,8 @@ import pytest
 from handouts import pipeline
 from handouts.core.drafts import load_draft
 from handouts.core.exceptions import ContextOverflow, ModelError, ModelTimeout
-from handouts.drafting.models import OpenAIServerModel, Params, ScriptedModel
+from handouts.drafting.models import OpenAIServerModel, Params
+from tests.doubles import ScriptedModel
 from handouts.drafting.prompts import rewrite_messages
 from handouts.signoff import signoff
 from tests.conftest import FIXTURES, REPO

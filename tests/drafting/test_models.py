@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -172,3 +173,12 @@ def test_model_settings_take_every_generation_default_from_params():
     assert params_from(Settings()).as_dict() == Params().as_dict() == {
         "temperature": 0.3, "top_p": 0.9, "repeat_penalty": 1.1, "max_tokens": 120, "n_ctx": 2048,
         "seed": 1, "timeout_seconds": 60}
+
+
+def test_no_test_double_ships_in_the_package():
+    import handouts
+
+    package = Path(handouts.__file__).parent
+    shipped = [p.relative_to(package).as_posix() for p in package.rglob("*.py")
+               if "class ScriptedModel" in p.read_text(encoding="utf-8")]
+    assert shipped == []  # tests/doubles.py holds it: no command or setting can select it
