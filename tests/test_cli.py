@@ -59,9 +59,17 @@ def test_config_error_names_file_line_and_field(tiny):
     assert "site_config/clinic.yaml:8:3: model.temprature: unknown field" in r.stderr
 
 
-def test_build_py_is_the_same_as_handouts_build():
-    text = (REPO / "build.py").read_text()
-    assert '["build"]' in text
+def test_build_py_is_the_same_as_handouts_build(tiny):
+    # the same command: the same options and the same clean refusal (no model needed)
+    via_script = subprocess.run([sys.executable, str(REPO / "build.py"), "--quiet", "--release"], cwd=tiny,
+                                capture_output=True, text=True, timeout=300)
+    via_cli = run("build", "--quiet", "--release", cwd=tiny)
+    assert (via_script.returncode, via_script.stderr) == (via_cli.returncode, via_cli.stderr)
+    assert via_script.returncode == 3 and "site.url: a release needs the public address" in via_script.stderr
+    helps = [subprocess.run([sys.executable, *cmd, "--help"], cwd=tiny, capture_output=True, text=True,
+                            timeout=300).stdout.split("\n", 1)[1] for cmd in (["-m", "handouts", "build"],
+                                                                             [str(REPO / "build.py")])]
+    assert helps[0] == helps[1] and "--release" in helps[0]
 
 
 def test_release_without_a_public_site_url_is_refused(tiny):

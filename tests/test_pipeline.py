@@ -368,3 +368,55 @@ def test_removing_a_reviewer_withdraws_their_approvals_at_the_next_build(tiny):
     from handouts.core.exceptions import SignoffError
     with pytest.raises(SignoffError, match="signed as 'dana-reyes', who is not on the reviewer list"):
         build(tiny)
+
+
+# -- stale drafts -----------------------------------------------------------------------------
+
+
+def _draft_of(sheet):
+    from handouts.drafts import Draft, DraftFact, DraftSection
+
+    facts = {f.id: DraftFact(f.id, f.text, f.text) for f in sheet.facts()}
+    return Draft(id=sheet.id, title=sheet.title, summary=facts["summary"],
+                 sections=[DraftSection(s.key, s.heading, [facts[f.id] for f in s.facts]) for s in sheet.sections],
+                 references=list(sheet.references), sheet_sha256=sheet.sha256)
+
+
+def test_check_draft_reports_each_way_a_draft_can_be_stale(project):
+    import copy
+    import dataclasses
+
+    from handouts.checks import Verdict
+    from tests.conftest import make_sheet
+
+    sheet = make_sheet()
+    judged = []
+
+    def accept(source, text, **_):
+        judged.append(source)
+        return Verdict(True)
+
+    def stale(draft):
+        judged.clear()
+        report = pipeline.check_draft(project, sheet, draft, check_rewrite=accept)
+        found = [(f.severity, f.message, f.fact) for f in report.findings if f.check == "stale"]
+        assert report.passed is not found
+        return found
+
+    fresh = _draft_of(sheet)
+    assert stale(fresh) == [] and len(judged) == len(sheet.facts())
+
+    assert stale(dataclasses.replace(fresh, sheet_sha256="an older sheet")) == [
+        ("error", "sources/demo.yaml changed since this draft was made; run `handouts draft demo`", None)]
+
+    extra = copy.deepcopy(fresh)
+    extra.sections[0].facts.append(extra.sections[0].facts[0].__class__("about.2", "Old fact.", "Old fact."))
+    assert stale(extra) == [
+        ("error", "drafts/demo.yaml does not have the sheet's facts; run `handouts draft demo`", None)]
+
+    edited_source = copy.deepcopy(fresh)
+    edited_source.sections[0].facts[0].source = "Demo disease is a rare rash."
+    assert stale(edited_source) == [
+        ("error", "about.1: `source:` in drafts/demo.yaml differs from the sheet; run `handouts draft demo`",
+         "about.1")]
+    assert "Demo disease is a rare rash." not in judged  # a fact with a stale source is not judged
