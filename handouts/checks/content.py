@@ -163,12 +163,9 @@ def _find(seq: tuple[str, ...], hay: list[str]) -> list[int]:
     return [i for i in range(len(hay) - n + 1) if hay[i] == seq[0] and tuple(hay[i:i + n]) == seq]
 
 
-def _word_kept(word: str, singles: dict, c_st: list[str], c_pool: set[str]) -> bool:
+def _word_kept(word: str, singles: dict, cand: "Words", c_pool: set[str]) -> bool:
     """One word of a lexicon phrase, kept as written or as its own plain synonym."""
-    if _in(word, c_pool):
-        return True
-    return any(_find(opt, c_st) or (_content(opt) and all(_in(s, c_pool) for s in _content(opt)))
-               for opt in singles.get(word, ()))
+    return _in(word, c_pool) or any(_kept(opt, cand, c_pool) for opt in singles.get(word, ()))
 
 
 _PREFIXES = ("anti", "non", "pre", "post", "over", "under", "semi", "multi", "counter", "hyper", "hypo",
@@ -329,7 +326,7 @@ def _missing_terms(src: Words, cand: Words, hits: list[TermHit], covered: set[in
             continue
         if any(_kept(opt, cand, c_pool) for opt in h.options()):
             covered |= span
-        elif len(_content(h.stems)) > 1 and all(_word_kept(x, singles, cand.stems, c_pool)
+        elif len(_content(h.stems)) > 1 and all(_word_kept(x, singles, cand, c_pool)
                                                  for x in _content(h.stems)):
             covered |= span  # kept word by word: "topical retinoid" -> "a retinoid on your skin"
         elif not all(_free(src.tokens[i], strict) for i in span):
