@@ -20,7 +20,7 @@ from handouts import __version__, pipeline
 from handouts.checks import format_report_table
 from handouts.core.exceptions import HandoutsError, SignoffError
 from handouts.evaluate import evaluate, format_evaluation
-from handouts.service import MEANING, Service, State, check_verdict, plain_message, state_label
+from handouts.service import MEANING, UNAPPROVABLE, Service, check_verdict, plain_message, state_label
 from handouts.core.text import table
 from handouts.signoff import audit, reviewers
 from handouts.sources.config import load_project
@@ -331,7 +331,7 @@ def approve(handout_id, root, reviewer, key_file, expected, acks, yes):
     if snap.draft is None:
         raise HandoutsError(f"{handout_id}: no draft to approve; run `handouts draft {handout_id}` first")
     acks = list(acks)
-    if snap.status.state in (State.CHECKS_FAILED, State.DRAFTED, State.RETIRED) or (
+    if snap.status.state in UNAPPROVABLE or (
             expected and expected != snap.content_sha256):
         # refused before anything is asked: the service says why, in the same words as the page
         svc.approve(handout_id, reviewer, expected_content_sha256=expected or snap.content_sha256, acknowledged=acks)

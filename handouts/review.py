@@ -51,8 +51,8 @@ from handouts.service import MEANING, Service, State
 LOCAL_HOST = "127.0.0.1"
 MAX_BODY = 200_000
 _ROUTE = re.compile(r"^/h/([a-z0-9-]+)(?:/(approve|reject|edit))?$")
-QUEUE_ORDER = [State.AWAITING_REVIEW, State.CHANGES_REQUESTED, State.CHECKS_FAILED, State.DRAFTED,
-               State.APPROVED, State.RETIRED]
+QUEUE_ORDER = [State.AWAITING_REVIEW, State.CHANGES_REQUESTED, State.CHECKS_FAILED, State.OUT_OF_DATE,
+               State.NO_DRAFT, State.APPROVED, State.RETIRED]
 DONE = {
     "approved": "Approved for publication. Run `handouts build` to publish it.",
     "rejected": "Changes requested. The reason is kept with the draft.",

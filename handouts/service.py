@@ -50,7 +50,7 @@ from handouts.signoff import audit, signoff
 from handouts.signoff.labels import (ACK, APPROVED, AWAITING, CHANGES, DUE, FAILED, NO_DRAFT, PUBLISHED, RETIRED, STATE_WORDS,
                                      check_verdict, fact_findings, finding_key, is_edited, origin_label, plain_message,
                                      state_label, to_acknowledge)
-from handouts.signoff.signoff import MEANING, HandoutStatus, State
+from handouts.signoff.signoff import MEANING, UNAPPROVABLE, HandoutStatus, State
 from handouts.sources.sheets import load_sheet
 
 
@@ -297,7 +297,7 @@ class Service:
                                    f"approved, acknowledged or not: {refused[0].message}; correct the text "
                                    f"yourself (a clinician edit) or redraft")
             missing = [f for f in snap.to_acknowledge() if f.key not in given]
-            if missing and snap.status.state not in (State.CHECKS_FAILED, State.DRAFTED, State.RETIRED):
+            if missing and snap.status.state not in UNAPPROVABLE:
                 raise SignoffError(f"{handout_id}: cannot approve: acknowledge each finding on clinician-written "
                                    f"text first: " + "; ".join(f"[{f.key}] {f.message}" for f in missing))
             acks = [_ack(f, reviewer, moment) for f in snap.to_acknowledge()]
@@ -325,5 +325,5 @@ class Service:
             signoff.retire(self.project, handout_id, None, reason, now=now, signer=signer)
 
 
-__all__ = ["Service", "Snapshot", "EditResult", "State", "MEANING", "state_label", "origin_label", "plain_message",
+__all__ = ["Service", "Snapshot", "EditResult", "State", "UNAPPROVABLE", "MEANING", "state_label", "origin_label", "plain_message",
            "finding_key", "fact_findings", "check_verdict", "ACK", "STATE_WORDS"]

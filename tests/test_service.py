@@ -238,8 +238,8 @@ def test_a_hand_edit_shows_as_a_clinician_edit_and_is_logged_once_before_an_acti
 
 
 @pytest.mark.parametrize("state, reason, flag, approved, published, word", [
-    ("DRAFTED", "no draft yet; run `handouts draft acne`", "", False, False, "no draft yet"),
-    ("DRAFTED", "sources/acne.yaml changed since the draft was made", "", False, False, "checks failed"),
+    ("NO_DRAFT", "no draft yet; run `handouts draft acne`", "", False, False, "no draft yet"),
+    ("OUT_OF_DATE", "sources/acne.yaml changed since the draft was made", "", False, False, "checks failed"),
     ("CHECKS_FAILED", "treatment.3 (model rewrite): ...", "", False, False, "checks failed"),
     ("AWAITING_REVIEW", "needs a clinician's sign-off", "", False, False, "awaiting review"),
     ("CHANGES_REQUESTED", "changes requested by ...", "", False, False, "changes requested"),

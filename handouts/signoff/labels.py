@@ -27,9 +27,9 @@ FAILED = "checks failed"
 DUE = "review due"
 RETIRED = "retired"
 STATE_WORDS = (NO_DRAFT, AWAITING, CHANGES, APPROVED, PUBLISHED, FAILED, DUE, RETIRED)
-_LABEL = {State.DRAFTED: NO_DRAFT, State.AWAITING_REVIEW: AWAITING, State.CHANGES_REQUESTED: CHANGES,
-          State.APPROVED: APPROVED, State.CHECKS_FAILED: FAILED,
-          State.RETIRED: RETIRED}
+_LABEL = {State.NO_DRAFT: NO_DRAFT, State.AWAITING_REVIEW: AWAITING, State.CHANGES_REQUESTED: CHANGES,
+          State.APPROVED: APPROVED, State.CHECKS_FAILED: FAILED, State.RETIRED: RETIRED,
+          State.OUT_OF_DATE: FAILED}  # a draft that no longer matches its sheet: `check` fails it too
 
 
 def state_label(st: HandoutStatus, published: bool = False) -> str:
@@ -39,8 +39,6 @@ def state_label(st: HandoutStatus, published: bool = False) -> str:
         return DUE
     if published and st.is_publishable():
         return PUBLISHED
-    if st.state is State.DRAFTED and not st.reason.startswith(NO_DRAFT):
-        return FAILED  # a draft that no longer matches its sheet: `check` fails it too
     return _LABEL.get(st.state, st.state.value)
 
 

@@ -62,12 +62,17 @@ class State(enum.Enum):
     sign-off state but a fact of the release (pipeline.published_ids); the words a
     clinician reads combine both (labels.state_label)."""
 
-    DRAFTED = "drafted"  # no usable draft: none yet, another handout's, or older than its sheet
+    NO_DRAFT = "no draft yet"
+    OUT_OF_DATE = "out of date"  # the draft is another handout's, or older than its sheet
     CHECKS_FAILED = "checks failed"
     AWAITING_REVIEW = "awaiting review"
     CHANGES_REQUESTED = "changes requested"
     APPROVED = "approved"
     RETIRED = "retired"
+
+
+# States in which nothing can be approved, whatever is acknowledged.
+UNAPPROVABLE = (State.NO_DRAFT, State.OUT_OF_DATE, State.CHECKS_FAILED, State.RETIRED)
 
 
 @dataclass(frozen=True)
@@ -313,13 +318,13 @@ def status_of(project, handout_id: str, draft: Draft | None, *, sheet_sha256: st
         r = retired[-1]
         return HandoutStatus(handout_id, State.RETIRED, f"retired by {_by(r)}: {r.get('reason', '')}", **common)
     if draft is None:
-        return HandoutStatus(handout_id, State.DRAFTED,
+        return HandoutStatus(handout_id, State.NO_DRAFT,
                              f"no draft yet; run `handouts draft {handout_id}`", **common)
     if draft.id != handout_id:
-        return HandoutStatus(handout_id, State.DRAFTED,
+        return HandoutStatus(handout_id, State.OUT_OF_DATE,
                              f"drafts/{handout_id}.yaml holds handout {draft.id!r}; redraft it", **common)
     if draft.sheet_sha256 != sheet_sha256:
-        return HandoutStatus(handout_id, State.DRAFTED,
+        return HandoutStatus(handout_id, State.OUT_OF_DATE,
                              f"sources/{handout_id}.yaml changed since the draft was made; "
                              f"run `handouts draft {handout_id}`", **common)
     if report is not None and not report.passed:
@@ -454,7 +459,7 @@ def approve(project, handout_id: str, reviewer: str | None = None, *, draft: Dra
         _refuse_bad_log(project, handout_id, "approve")
         st = status_of(project, handout_id, draft, sheet_sha256=sheet_sha256, report=report,
                        today=moment.date())
-        if st.state in (State.DRAFTED, State.CHECKS_FAILED, State.RETIRED):
+        if st.state in UNAPPROVABLE:
             raise SignoffError(f"{handout_id}: cannot approve: {st.state.value}: {st.reason}")
         content = draft.content_sha256()
         if report is None:

@@ -84,7 +84,7 @@ def test_approve_refuses_drafted_checks_failed_and_retired_saying_why(tmp_path):
     p, d = project(tmp_path), make_draft()
     with pytest.raises(SignoffError) as exc:
         signoff.approve(p, "acne", REVIEWER, draft=d, sheet_sha256="6" * 64, provenance={}, report=report_for(d))
-    assert exc.value.message == ("acne: cannot approve: drafted: sources/acne.yaml changed since the draft "
+    assert exc.value.message == ("acne: cannot approve: out of date: sources/acne.yaml changed since the draft "
                                  "was made; run `handouts draft acne`")
     failed = report_for(d, passed=False, findings=[
         {"severity": "warning", "check": "grade", "fact": None, "message": "grade 7.2 is above 6"},
@@ -269,7 +269,7 @@ def test_a_changed_sheet_voids_the_approval(tmp_path):
     p, d = project(tmp_path), make_draft()
     _approve(p, d)
     st = _status(p, d, sheet="6" * 64)
-    assert st.state is State.DRAFTED and st.reason == (
+    assert st.state is State.OUT_OF_DATE and st.reason == (
         "sources/acne.yaml changed since the draft was made; run `handouts draft acne`")
     redrafted = dataclasses.replace(d, sheet_sha256="6" * 64)  # same words, new sheet
     assert _status(p, redrafted).state is State.AWAITING_REVIEW
