@@ -28,8 +28,9 @@ from typing import Mapping
 from handouts.checks.findings import Finding, Kind
 from handouts.checks.handout import Report, format_report_table, handout_report
 from handouts.checks.readability import Readability, readability
-from handouts.core.drafts import as_prose, split_sentences
+from handouts.core.drafts import as_prose
 from handouts.core.memo import key as memo_key
+from handouts.core.text import split_sentences
 from handouts.sources.lexicon import brackets_from_definitions, repair
 
 __all__ = ["Verdict", "Finding", "Kind", "check_rewrite", "repair", "Readability", "readability",
