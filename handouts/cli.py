@@ -19,9 +19,9 @@ import click
 from handouts import __version__, pipeline
 from handouts.checks import format_report_table
 from handouts.core.exceptions import HandoutsError, SignoffError
+from handouts.core.text import table
 from handouts.evaluate import evaluate, format_evaluation
 from handouts.service import MEANING, UNAPPROVABLE, Service, check_verdict, plain_message, state_label
-from handouts.core.text import table
 from handouts.signoff import audit, reviewers
 from handouts.sources.config import load_project
 from handouts.verify import verify_jsonl

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from handouts import checks
 from handouts.core.drafts import Origin, save_draft, save_provenance
-from handouts.pipeline import make_drafter
 from handouts.core.text import table
+from handouts.pipeline import make_drafter
 
 
 def _grade(text: str) -> tuple[float | None, float | None]:

@@ -43,6 +43,7 @@ from handouts.core.drafts import (
     save_provenance,
 )
 from handouts.core.exceptions import ContextOverflow, InputError, ModelError, PublishError, SignoffError
+from handouts.core.files import atomic_write, sha256_bytes
 from handouts.core.yamlsafe import MAX_BYTES, read_limited
 from handouts.drafting.models import Model, bundled_model_path, estimate_tokens, fits_context, load_model, params_from
 from handouts.drafting.prompts import fact_message, prefix_messages
@@ -51,7 +52,6 @@ from handouts.signoff import audit, labels, signoff
 from handouts.signoff.reviewers import list_path
 from handouts.sources.config import Project, load_project
 from handouts.sources.sheets import Sheet, load_sheets
-from handouts.core.files import atomic_write, sha256_bytes
 
 if TYPE_CHECKING:  # drafting is imported by the commands that use it
     from handouts.drafting.drafting import Drafter, Stats

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from handouts.drafts import load_draft
+from handouts.core.drafts import load_draft
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.model

@@ -12,8 +12,8 @@ from handouts import pipeline
 from handouts.core.drafts import draft_path, load_draft, save_draft
 from handouts.core.exceptions import InputError, ModelTimeout
 from tests.doubles import ScriptedModel
-from handouts.signoff import signoff
 from handouts.core import files
+from handouts.signoff import signoff
 from tests.conftest import FIXTURES
 from handouts.pipeline import verify_audit
 
@@ -374,7 +374,7 @@ def test_removing_a_reviewer_withdraws_their_approvals_at_the_next_build(tiny):
 
 
 def _draft_of(sheet):
-    from handouts.drafts import Draft, DraftFact, DraftSection
+    from handouts.core.drafts import Draft, DraftFact, DraftSection
 
     facts = {f.id: DraftFact(f.id, f.text, f.text) for f in sheet.facts()}
     return Draft(id=sheet.id, title=sheet.title, summary=facts["summary"],

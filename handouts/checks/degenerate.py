@@ -13,8 +13,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from handouts.checks.findings import Finding, Kind
-from handouts.sources.lexicon import is_english, tokens
 from handouts.core.text import split_at_stops
+from handouts.sources.lexicon import is_english, tokens
 
 _PREAMBLE = re.compile(
     r"^\W*(?:here(?:'s|\s+is|\s+are)|sure\b|certainly|of course|okay\b|ok\b|absolutely|great\b|"

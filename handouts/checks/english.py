@@ -22,8 +22,8 @@ import re
 from functools import lru_cache
 
 from handouts.checks.findings import Finding, Kind
-from handouts.sources.lexicon import normalize, starts_with_vowel_sound
 from handouts.core.text import split_sentences
+from handouts.sources.lexicon import normalize, starts_with_vowel_sound
 
 _WORD = re.compile(r"[A-Za-z]+(?:['\u2019][a-z]+)?|\d+(?:[.,]\d+)*%?")
 

@@ -28,9 +28,9 @@ from pathlib import Path
 import yaml
 
 from handouts.core.exceptions import InputError
-from handouts.core.yamlsafe import FILE, MAX_BYTES, TOP, at, join, load_yaml, problem, read_limited
 from handouts.core.files import atomic_write, canonical_json, sha256_bytes
 from handouts.core.text import split_sentences
+from handouts.core.yamlsafe import FILE, MAX_BYTES, TOP, at, join, load_yaml, problem, read_limited
 
 
 

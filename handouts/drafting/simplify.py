@@ -76,8 +76,8 @@ from typing import Callable
 
 from handouts.checks.english import verb_form
 from handouts.core.drafts import as_bullets, list_parts
-from handouts.sources.lexicon import definition, drugs, wordlist
 from handouts.core.text import split_sentences
+from handouts.sources.lexicon import definition, drugs, wordlist
 
 _AUX = frozenset("is are was were be been am can cannot could may might must should will would shall "
                  "do does did has have had need needs".split())

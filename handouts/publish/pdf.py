@@ -22,8 +22,8 @@ from urllib.parse import urljoin
 import jinja2
 
 from handouts.core.exceptions import PublishError
-from handouts.publish.render import render
 from handouts.core.files import atomic_write
+from handouts.publish.render import render
 
 PAPER = {"A4": "A4", "Letter": "letter"}
 

@@ -37,6 +37,8 @@ from urllib.parse import urlsplit
 from handouts.core import memo
 from handouts.core.drafts import Draft
 from handouts.core.exceptions import InputError, PublishError
+from handouts.core.files import atomic_write
+from handouts.core.text import is_slug
 from handouts.core.yamlsafe import read_limited
 from handouts.publish import pdf as pdfs
 from handouts.publish import releases
@@ -45,8 +47,6 @@ from handouts.publish.render import branding
 from handouts.publish.sitescan import scan_site
 from handouts.signoff.signoff import HandoutStatus
 from handouts.sources.config import SITE_URL, Project
-from handouts.core.files import atomic_write
-from handouts.core.text import is_slug
 
 SHIM_NAME = "mkdocs_hooks.py"
 SHIM = ('"""Written by `handouts build`: the mkdocs hook shipped with the handouts package."""\n'

@@ -51,8 +51,8 @@ from pathlib import Path
 
 from handouts import __version__
 from handouts.core.exceptions import PublishError
-from handouts.signoff import audit
 from handouts.core.files import atomic_write, canonical_sha256, file_sha256, sha256_text
+from handouts.signoff import audit
 
 FORMAT = 1
 KEEP = 20  # manifests kept besides those of site/ and site.prev/

@@ -42,8 +42,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from handouts.core.exceptions import SignoffError
-from handouts.signoff import reviewers
 from handouts.core.files import atomic_write, canonical_json, sha256_bytes, sha256_text
+from handouts.signoff import reviewers
 
 LOG_NAME = "signoffs/audit.jsonl"
 GENESIS = "0" * 64

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from handouts.checks.handout import Finding, Report
 from handouts.core.drafts import DraftFact, Origin
-from handouts.signoff.signoff import HandoutStatus, State
 from handouts.core.files import sha256_bytes
+from handouts.signoff.signoff import HandoutStatus, State
 
 ACK = "acknowledge"  # severity of a finding on clinician-written text: shown, acknowledged, not blocking
 

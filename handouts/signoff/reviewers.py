@@ -44,9 +44,9 @@ from pathlib import Path
 
 from handouts.core import textfields
 from handouts.core.exceptions import InputError, SignoffError
-from handouts.core.yamlsafe import at, load_yaml
 from handouts.core.files import atomic_write
 from handouts.core.text import is_slug
+from handouts.core.yamlsafe import at, load_yaml
 
 LIST_NAME = "signoffs/reviewers.yaml"
 NAMESPACE = "handouts"

@@ -17,10 +17,10 @@ from pathlib import Path
 import yaml
 
 from handouts.core.exceptions import InputError
-from handouts.core.memo import key as memo_key
-from handouts.core.yamlsafe import FILE, TOP, at, join, problem, read_document, read_limited
 from handouts.core.files import sha256_bytes
+from handouts.core.memo import key as memo_key
 from handouts.core.text import is_slug
+from handouts.core.yamlsafe import FILE, TOP, at, join, problem, read_document, read_limited
 
 # Fixed vocabulary of section keys, in the order a handout shows them by default,
 # with the heading used when a sheet gives none. "{title}" is the sheet title.

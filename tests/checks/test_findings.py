@@ -74,7 +74,7 @@ def test_each_check_names_its_kind(kind):
 
 
 def test_the_fluency_kind():
-    from handouts import fluency
+    from handouts.drafting import fluency
     from tests.doubles import ScriptedModel
 
     model = ScriptedModel(score=lambda text: -2.0 if text == "Eczema is itchy." else -4.0)

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from handouts.core.exceptions import SignoffError
 from handouts.core import files
+from handouts.core.exceptions import SignoffError
 from handouts.signoff import audit, reviewers, signoff
 from tests.signoff_support import PROVENANCE, REVIEWER, T0, make_draft, project, report_for, signer
 from handouts.pipeline import verify_audit

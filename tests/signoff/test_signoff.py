@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from handouts.core import files
 from handouts.core.exceptions import SignoffError
 from handouts.signoff import audit, signoff
 from handouts.signoff.signoff import State
-from handouts.core import files
 from tests.signoff_support import PROVENANCE, REVIEWER, SHEET, T0, make_draft, project, report_for, signer
 from handouts.core.drafts import Origin
 from handouts.pipeline import verify_audit
