@@ -42,9 +42,9 @@ from typing import TYPE_CHECKING
 from handouts.core import textfields
 from handouts.core.drafts import Draft
 from handouts.core.exceptions import SignoffError
+from handouts.core.files import atomic_write, canonical_sha256
 from handouts.signoff import audit, reviewers
 from handouts.signoff.reviewers import Signer
-from handouts.core.files import atomic_write, canonical_sha256
 
 if TYPE_CHECKING:  # pragma: no cover
     from handouts.checks.handout import Report
