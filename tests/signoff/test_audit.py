@@ -519,7 +519,7 @@ def test_a_grown_log_whose_earlier_lines_were_rewritten_is_checked_from_line_one
     lines = _lines(path)
     e = json.loads(lines[1])
     e["new"] = "forged"
-    lines[1] = audit.canonical(e) + "\n"
+    lines[1] = files.canonical_json(e) + "\n"
     _write(path, _chain(lines))  # re-chained and re-hashed: only the signature can tell
     audit.append(p, {"event": "create", "id": "acne", "content_sha256": "1" * 64})
     reviewers._verified.clear()
