@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -211,12 +212,13 @@ def _clean_release(root: Path) -> None:
 
 
 def _change_one(root: Path, hid: str) -> str:
-    """A clinician edit of one fact of `hid` (its text back to the clinician's own words)."""
+    """A clinician edit of one fact of `hid` (its text back to the clinician's own words): the last
+    fact that differs, so no later fact's text depends on it (a term is explained at its first use)."""
     from handouts.sources.config import load_project
     from handouts.pipeline import read_draft
 
     d = read_draft(load_project(root), hid)
-    fact = next(f for f in d.facts() if f.text != f.source)
+    fact = [f for f in d.facts() if f.text != f.source][-1]
     return fact.fact_id, fact.source
 
 
@@ -256,6 +258,9 @@ def measure(sizes=(3, 100, 300), repeat: int = 3, log=print, lock: str | None = 
                 approve = _ok(handouts(root, "approve", hid, "--reviewer", REVIEWER, "--yes"), "approve")[0]
                 approve_cpu = last_cpu
                 seconds, rss = _ok(handouts(root, "build", "--quiet"), "one-changed rebuild")
+                out = subprocess.run([sys.executable, "-m", "handouts", "status", "--json"], cwd=root, env=_env(),
+                                     capture_output=True, text=True, check=True).stdout
+                row["changed_handout_state"] = next(h["state"] for h in json.loads(out) if h["id"] == hid)
                 bare_after = median(bare_mkdocs(root) for _ in range(repeat))  # the same site, now
                 checks = [handouts(root, "check") for _ in range(repeat)]  # exit 1 if a handout fails
                 check, check_cpu = median(c[0] for c in checks), last_cpu
