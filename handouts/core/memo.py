@@ -51,9 +51,9 @@ _SOURCES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "release": (("pipeline.py", "publish/releases.py", "publish/publish.py", "core/files.py"), ()),
     "scan": (("publish/sitescan.py",), ("mkdocs-material",)),
     "logprob": (("drafting/models.py",), ("llama_cpp_python",)),
-    "drafting": (("checks", "sources/lexicon.py", "data", "core/drafts.py", "pipeline.py", "service.py",
-                  "signoff/labels.py", "sources/sheets.py", "drafting/drafting.py", "drafting/prompts.py",
-                  "drafting/models.py", "core/files.py", "core/text.py"), ("textstat", "pyphen", "nltk")),
+    "drafting": (("checks", "drafting", "sources/lexicon.py", "data", "core/drafts.py", "pipeline.py", "service.py",
+                  "signoff/labels.py", "sources/sheets.py", "core/files.py", "core/text.py"),
+                 ("textstat", "pyphen", "nltk", "lemminflect", "llama_cpp_python")),
 }
 
 

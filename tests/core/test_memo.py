@@ -71,6 +71,24 @@ def test_a_change_to_the_checks_code_or_data_changes_the_version(tmp_path, monke
     assert after["sheet"] == before["sheet"]  # the sheet validator does not read the word lists
 
 
+@pytest.mark.parametrize("module", ["simplify.py", "fluency.py", "grammar.py", "drafting.py", "prompts.py"])
+def test_a_change_to_any_drafting_module_means_drafting_again(tmp_path, monkeypatch, module):
+    """A new sentence rule (or fluency scorer, or grammar) must redraft on the next build."""
+    package = tmp_path / "handouts"
+    shutil.copytree(memo.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(memo, "PACKAGE", package)
+    memo.version.cache_clear()
+    try:
+        before = memo.version("drafting")
+        with open(package / "drafting" / module, "a", encoding="utf-8") as fh:
+            fh.write("\n# changed\n")
+        memo.version.cache_clear()
+        after = memo.version("drafting")
+    finally:
+        memo.version.cache_clear()
+    assert after != before
+
+
 def test_a_new_checks_version_drops_the_old_verdicts(tiny, monkeypatch):
     project, _ = pipeline.load(tiny)
     m = memo.Memo(tiny / ".handouts" / "other.sqlite3")
