@@ -60,8 +60,6 @@ EXAMPLES = {
     Kind.AGREEMENT: ("Dark or light patches often follow a flare and fade slowly over months.",
                      "Dark or light patches often follow a flare. It fade slowly over months."),
     Kind.DEGENERATE: ("Apply the cream.", ""),
-    Kind.HEDGE: ("Hives can last for weeks.", "Hives last for weeks."),
-    Kind.SWAPPED: ("Apply the cream after the moisturizer.", "Apply the moisturizer after the cream."),
 }
 SECTION = {Kind.WARNING: "when_to_get_help"}
 
