@@ -40,8 +40,6 @@ EXAMPLES = {
     Kind.COMPARISON: ("Hives are common in children.", "Hives are more common in children."),
     Kind.QUANTIFIER: ("Use only a pea-sized amount.", "Use a pea-sized amount."),
     Kind.RELATION: ("Stress can trigger a flare.", "Stress can cause a flare."),
-    Kind.HEDGE: ("Pain can last for months.", "Pain lasts for months."),
-    Kind.SWAPPED: ("Rosacea is more common in women than in men.", "Rosacea is more common in men than in women."),
     Kind.SUBJECT: ("Apply the cream to all of the skin daily, including when the skin is clear.",
                    "Apply the cream to all of the skin daily, including when you are clear."),
     Kind.URGENCY: ("Stop and call us right away.", "Stop and call us."),
