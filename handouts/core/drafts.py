@@ -322,6 +322,9 @@ class Provenance:
     facts: dict[str, FactRecord] = field(default_factory=dict)
     # model output of an interrupted run, by cache key: a cache only, never a draft
     pending: dict[str, list[Candidate]] = field(default_factory=dict)
+    # the model's fluency score (mean log-probability per token) of each text it scored,
+    # valid for model["sha256"] only: carried so a fresh clone does not score them again
+    logprobs: dict[str, float] = field(default_factory=dict)
 
     SUMMARY = ("model", "prompt_version", "params", "candidates_per_fact")
 
@@ -341,18 +344,23 @@ class Provenance:
              "facts": {fid: r.to_dict(fid) for fid, r in self.facts.items()}}
         if self.pending:
             d["pending"] = {k: {"candidates": [c.to_dict() for c in v]} for k, v in self.pending.items()}
+        if self.logprobs:
+            d["logprobs"] = dict(self.logprobs)
         return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "Provenance":
         facts = d.get("facts") if isinstance(d.get("facts"), dict) else {}
         pending = d.get("pending") if isinstance(d.get("pending"), dict) else {}
+        logprobs = d.get("logprobs") if isinstance(d.get("logprobs"), dict) else {}
         return cls(id=str(d.get("id", "")), sheet_sha256=str(d.get("sheet_sha256", "")),
                    model=dict(d.get("model") or {}), prompt_version=str(d.get("prompt_version", "")),
                    params=dict(d.get("params") or {}), candidates_per_fact=d.get("candidates_per_fact"),
                    facts={str(k): FactRecord.from_dict(v) for k, v in facts.items() if isinstance(v, dict)},
                    pending={str(k): [Candidate.from_dict(c) for c in (v or {}).get("candidates") or []]
-                            for k, v in pending.items() if isinstance(v, dict)})
+                            for k, v in pending.items() if isinstance(v, dict)},
+                   logprobs={str(k): float(v) for k, v in logprobs.items()
+                             if isinstance(v, (int, float)) and not isinstance(v, bool)})
 
 
 def load_provenance(drafts_dir: Path, handout_id: str) -> Provenance:

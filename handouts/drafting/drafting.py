@@ -283,6 +283,9 @@ class Drafter:
             params=self.params.as_dict(),
             candidates_per_fact=self.candidates,
         )
+        model_sha = prov.model.get("sha256")
+        if model_sha and old_prov.model.get("sha256") == model_sha:
+            fluency.remember(model_sha, old_prov.logprobs)  # scored before: not again
         local = Stats()
         bar = Progress(len(facts), f"drafting {sheet.id}", enabled=self.progress)
         out: dict[str, DraftFact] = {}
@@ -302,6 +305,9 @@ class Drafter:
             raise
         finally:
             self.stats.add(local)
+        if model_sha:
+            prov.logprobs = fluency.known(model_sha, [t for r in prov.facts.values()
+                                                      for t in [r.source, *(c.text for c in r.candidates)]])
         draft = Draft(
             id=sheet.id,
             title=sheet.title,

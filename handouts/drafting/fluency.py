@@ -86,6 +86,19 @@ def score(model, text: str) -> float | None:
     return value
 
 
+def remember(model_sha256: str, scores: dict[str, float]) -> None:
+    """Take scores made earlier by the model file `model_sha256` (a draft's provenance
+    carries them), so a fresh clone or a new machine does not score the same texts again."""
+    for text, value in scores.items():
+        _scores.setdefault((model_sha256, text), value)
+
+
+def known(model_sha256: str, texts) -> dict[str, float]:
+    """The remembered scores of `texts` by the model file `model_sha256`, for the provenance."""
+    return {t: _scores[(model_sha256, t)] for t in sorted(set(texts))
+            if _scores.get((model_sha256, t)) is not None}
+
+
 def judge(model, source: str, candidate: str, *, margin: float = MARGIN) -> Fluency:
     """Score both texts with `model` (any handouts.drafting.models.Model) and apply the rule."""
     src = score(model, source)

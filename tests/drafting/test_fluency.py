@@ -125,3 +125,36 @@ def test_a_scripted_model_is_never_remembered():
     fluency.judge(model, SRC, "x y z")
     fluency.judge(model, SRC, "x y z")
     assert len(calls) == 4
+
+
+def test_a_drafts_provenance_carries_its_scores_so_a_fresh_clone_scores_nothing_again(monkeypatch):
+    """The committed provenance holds the fluency scores of the model file that made it:
+    a fresh clone (empty memo) redrafts from it without one scoring pass; another model
+    file's scores are never taken."""
+    from handouts.core.drafts import Provenance
+    from tests.drafting.test_drafting import GOOD, drafter_for, replies_for, sheet_one
+
+    class Model(_CountingModel):
+        def describe(self):
+            return {**super().describe(), "sha256": self.sha256}
+
+    monkeypatch.setattr(fluency, "_scores", {})
+    first = Model("a" * 64)
+    first.respond = replies_for(GOOD)
+    draft, prov = drafter_for(first, candidates=1).draft_sheet(sheet_one(), None, None)
+    assert first.scored and set(first.scored) <= set(prov.logprobs)
+    assert prov.logprobs[GOOD] == -float(len(GOOD))
+    carried = Provenance.from_dict(prov.to_dict())  # through the JSON file
+    assert carried.logprobs == prov.logprobs
+
+    monkeypatch.setattr(fluency, "_scores", {})  # a fresh clone: nothing remembered
+    again = Model("a" * 64)
+    again.respond = replies_for(GOOD)
+    draft2, prov2 = drafter_for(again, candidates=1).draft_sheet(sheet_one(), draft, carried)
+    assert again.scored == [] and draft2 == draft and prov2.logprobs == prov.logprobs
+
+    monkeypatch.setattr(fluency, "_scores", {})
+    other = Model("b" * 64)  # another model file: its own scores
+    other.respond = replies_for(GOOD)
+    drafter_for(other, candidates=1).draft_sheet(sheet_one(), draft, carried)
+    assert other.scored
