@@ -57,6 +57,8 @@ EXAMPLES = {
     Kind.ARTICLE: ("Use a moisturizer every day.", "Use an moisturizer every day."),
     Kind.AGREEMENT: ("Dark or light patches often follow a flare and fade slowly over months.",
                      "Dark or light patches often follow a flare. It fade slowly over months."),
+    Kind.HEDGE: ("Pain can last for months.", "Pain lasts for months."),
+    Kind.SWAPPED: ("Rosacea is more common in women than in men.", "Rosacea is more common in men than in women."),
     Kind.DEGENERATE: ("Apply the cream.", ""),
 }
 SECTION = {Kind.WARNING: "when_to_get_help"}
