@@ -32,6 +32,7 @@ does not verify, or that disagrees with its line, does not count.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import enum
 import json
 from dataclasses import dataclass, field
@@ -437,6 +438,20 @@ def _unsigned_edits(project, handout_id: str) -> list[int]:
     return out
 
 
+@contextlib.contextmanager
+def _whole_log(project, handout_id: str, action: str):
+    """Hold the sign-off lock over a log that is whole: an interrupted write recovered,
+    and a broken or cut log refused before `action` is recorded."""
+    with audit.lock(project):
+        recover(project)
+        _refuse_bad_log(project, handout_id, action)
+        yield
+
+
+def _retired(project, handout_id: str) -> bool:
+    return any(r["kind"] == RETIREMENT for r in records(project, handout_id))
+
+
 def approve(project, handout_id: str, reviewer: str | None = None, *, draft: Draft, sheet_sha256: str,
             provenance: dict, report: Report | None, meaning: str = MEANING, now: datetime | None = None,
             expected_content_sha256: str | None = None, acknowledgements: list[dict] = (),
@@ -454,9 +469,7 @@ def approve(project, handout_id: str, reviewer: str | None = None, *, draft: Dra
     if meaning != MEANING:
         raise SignoffError(f"{handout_id}: the only meaning an approval can have is {MEANING!r}")
     moment = _when(now)
-    with audit.lock(project):
-        recover(project)
-        _refuse_bad_log(project, handout_id, "approve")
+    with _whole_log(project, handout_id, "approve"):
         st = status_of(project, handout_id, draft, sheet_sha256=sheet_sha256, report=report,
                        today=moment.date())
         if st.state in UNAPPROVABLE:
@@ -498,10 +511,8 @@ def reject(project, handout_id: str, reviewer: str | None, reason: str, *, draft
     signer = signer_for(project, reviewer, signer)
     reason = _clean_reason(reason, f"{handout_id}: request changes")
     moment = _when(now)
-    with audit.lock(project):
-        recover(project)
-        _refuse_bad_log(project, handout_id, "request changes")
-        if any(r["kind"] == RETIREMENT for r in records(project, handout_id)):
+    with _whole_log(project, handout_id, "request changes"):
+        if _retired(project, handout_id):
             raise SignoffError(f"{handout_id}: cannot request changes: the handout is retired")
         content = draft.content_sha256()
         if expected_content_sha256 is not None and expected_content_sha256 != content:
@@ -523,10 +534,8 @@ def retire(project, handout_id: str, reviewer: str | None, reason: str, *, now: 
     signer = signer_for(project, reviewer, signer)
     reason = _clean_reason(reason, f"{handout_id}: retire")
     moment = _when(now)
-    with audit.lock(project):
-        recover(project)
-        _refuse_bad_log(project, handout_id, "retire")
-        if any(r["kind"] == RETIREMENT for r in records(project, handout_id)):
+    with _whole_log(project, handout_id, "retire"):
+        if _retired(project, handout_id):
             raise SignoffError(f"{handout_id}: already retired")
         _commit(project, "retire", handout_id, {
             "kind": RETIREMENT,
